@@ -1,0 +1,31 @@
+# Two commands do all the set-up on a fresh machine with Python 3.11:
+#   make report   creates .venv, installs, builds the tables, runs the notebooks, writes reports/
+#   make test     creates .venv, installs and runs the tests
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: install build report test score bench lab clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+build: $(STAMP)
+	$(VENV)/bin/minzheng build
+
+report: build
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+score: $(STAMP)
+	$(PY) -m pytest -q -s tests/test_gold.py
+
+clean:
+	rm -rf $(VENV) data/processed reports/*/ reports/latest

@@ -1,0 +1,172 @@
+"""``minzheng build``: data/raw + data/manifest.csv -> data/processed.
+
+Load inputs (manifest, raw bytes) / process (per document, cached by the source file's
+SHA-256 and the pipeline's own code fingerprint) / save outputs (Parquet, plus CSV in
+utf-8-sig so that Excel shows the Chinese).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from . import manifest as mf
+from .errors import UserError
+from .pipeline import DocResult, process
+from .schema import TABLES, validate
+from .textio import sha256_bytes
+
+__all__ = ["Paths", "build", "code_fingerprint", "write_table", "read_table"]
+
+#: Below this many documents to (re)process, a process pool costs more than it saves.
+POOL_MIN_DOCS = 8
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where a project keeps its data."""
+
+    root: Path
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "data" / "manifest.csv"
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def cache(self) -> Path:
+        return self.processed / ".cache"
+
+
+def code_fingerprint() -> str:
+    """Hash of the package's code and resources: a cached result is reused only when both
+    the document and the code that processed it are unchanged."""
+    h = hashlib.sha256()
+    pkg = Path(__file__).parent
+    for p in sorted(pkg.rglob("*")):
+        if p.is_file() and p.suffix in {".py", ".tsv", ".txt", ".csv", ".json"} and "__pycache__" not in p.parts:
+            h.update(p.relative_to(pkg).as_posix().encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def write_table(df: pd.DataFrame, table: str, out_dir: Path) -> pd.DataFrame:
+    """Validate against the schema and write ``<table>.parquet`` and ``<table>.csv``."""
+    df = validate(df, table)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    df.to_parquet(out_dir / f"{table}.parquet", index=False)
+    df.to_csv(out_dir / f"{table}.csv", index=False, encoding="utf-8-sig")
+    return df
+
+
+def read_table(table: str, root: Path | str = ".") -> pd.DataFrame:
+    """Read a built table.
+
+    Raises:
+        UserError: the table has not been built yet.
+    """
+    p = Paths(Path(root)).processed / f"{table}.parquet"
+    if not p.exists():
+        raise UserError(f"{p} does not exist: run `minzheng build` first")
+    return validate(pd.read_parquet(p), table)
+
+
+def _run(args: tuple[bytes, str, str]) -> DocResult:
+    data, doc_id, name = args
+    return process(data, doc_id, name)
+
+
+def _documents_row(row: pd.Series, res: DocResult) -> dict:
+    s = res.sections
+    out = {c: (row[c] or None) for c in mf.COLUMNS}
+    out["year"] = int(row["year"])
+    out.update(
+        encoding=res.decoded.encoding,
+        source_sha256=res.decoded.sha256,
+        n_chars=len(res.decoded.text),
+        n_parts=int((s.level == 1).sum()),
+        n_items=int((s.level == 2).sum()),
+        n_quality_issues=len(res.quality_issues),
+    )
+    return out
+
+
+def build(root: Path | str = ".", workers: int | None = None, progress: bool = True) -> dict[str, pd.DataFrame]:
+    """Build every table from the manifest and raw files.
+
+    Args:
+        root: the project folder (holding ``data/``).
+        workers: processes for the per-document stages; default: the number of cores.
+        progress: show a progress bar on stderr.
+
+    Returns:
+        The tables written, by name.
+
+    Raises:
+        UserError: a bad manifest, or a document that cannot be read.
+    """
+    paths = Paths(Path(root))
+    man = mf.load(paths.manifest, paths.raw)
+    for name in mf.unlisted_files(man, paths.raw):
+        mf.warn(f"{paths.raw / name} has no row in {paths.manifest}; it is not built (add it with `minzheng add`)")
+
+    fp = code_fingerprint()
+    paths.cache.mkdir(parents=True, exist_ok=True)
+    results: dict[str, DocResult] = {}
+    todo = []
+    for row in man.itertuples():
+        data = (paths.raw / row.file).read_bytes()
+        key = paths.cache / f"{sha256_bytes(data)}-{row.doc_id}-{fp}.pkl"
+        if key.exists():
+            with key.open("rb") as fh:
+                results[row.doc_id] = pickle.load(fh)
+        else:
+            todo.append((data, row.doc_id, str(paths.raw / row.file), key))
+
+    workers = workers or os.cpu_count() or 1
+    bar = tqdm(total=len(man), desc="documents", unit="doc", disable=not progress, initial=len(results))
+    jobs = [(d, i, n) for d, i, n, _ in todo]
+    if workers > 1 and len(todo) >= POOL_MIN_DOCS:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = pool.map(_run, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
+            for (_, doc_id, _, key), res in zip(todo, done):
+                results[doc_id] = res
+                _save(key, res)
+                bar.update()
+    else:
+        for (_, doc_id, _, key), job in zip(todo, jobs):
+            res = _run(job)
+            results[doc_id] = res
+            _save(key, res)
+            bar.update()
+    bar.close()
+
+    ordered = [results[d] for d in man.doc_id]
+    docs = pd.DataFrame([_documents_row(r, res) for (_, r), res in zip(man.iterrows(), ordered)], columns=TABLES["documents"]["columns"])
+    tables = {
+        "documents": docs,
+        "sections": pd.concat([r.sections for r in ordered], ignore_index=True),
+        "quality_issues": pd.concat([r.quality_issues for r in ordered], ignore_index=True),
+    }
+    return {name: write_table(df, name, paths.processed) for name, df in tables.items()}
+
+
+def _save(key: Path, res: DocResult) -> None:
+    tmp = key.with_suffix(".tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(res, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(key)

@@ -1,0 +1,200 @@
+"""Cleaning: find what is not document body and mark it, without moving any offset.
+
+The text is never shortened here. Boilerplate lines (site navigation, footers) and metadata
+lines are *removed spans*; injected spam is an *inline removed span*; damage that is kept
+(lost separators, garbled document numbers) is *flagged*. Every one of them becomes a
+``quality_issues`` row. :attr:`Cleaned.masked` is the text with removed characters blanked
+to spaces, so later stages can search it with offsets that still refer to the original.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import resources
+
+__all__ = ["Line", "Span", "Cleaned", "split_lines", "scan", "is_body_line", "iso_date", "EDGE_MAX_CHARS"]
+
+#: Lines longer than this are never treated as edge chrome (navigation, footers).
+EDGE_MAX_CHARS = 60
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the normalised text; ``end`` includes its newline."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A marked region of the text, one ``quality_issues`` row."""
+
+    start: int
+    end: int
+    kind: str
+    excerpt: str
+    action: str  # removed | parsed | flagged | repaired
+
+
+@dataclass
+class Cleaned:
+    """Result of :func:`scan`.
+
+    Attributes:
+        text: the normalised text (offsets refer to it).
+        lines: all its lines.
+        removed_lines: indexes into ``lines`` of whole lines that are removed.
+        spans: every quality issue found, removed, parsed or flagged.
+        header: metadata fields parsed from the header block (field -> value).
+        masked: ``text`` with every removed character replaced by a space.
+    """
+
+    text: str
+    lines: list[Line]
+    removed_lines: set[int]
+    spans: list[Span]
+    header: dict[str, str] = field(default_factory=dict)
+    masked: str = ""
+
+
+def split_lines(text: str) -> list[Line]:
+    out, pos = [], 0
+    for chunk in text.splitlines(keepends=True):
+        out.append(Line(pos, pos + len(chunk), chunk.rstrip("\n")))
+        pos += len(chunk)
+    return out
+
+
+def is_body_line(s: str) -> bool:
+    """A line that is certainly document body: long prose, a sentence, or a numbered heading."""
+    if len(s) > EDGE_MAX_CHARS or s.endswith("。"):
+        return True
+    return any(rx.match(s) for _, variant, _, rx in resources.numbering_styles() if variant == "ok")
+
+
+_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+
+
+def iso_date(s: str) -> str | None:
+    """The first date in ``s`` as ISO 8601 (2014年01月05日 -> 2014-01-05), else None."""
+    m = _DATE.search(s)
+    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
+
+
+def _boilerplate():
+    return [(kind, scope, re.compile(rx)) for kind, scope, rx in resources.rows("boilerplate.tsv")]
+
+
+def _key_regex() -> tuple[re.Pattern[str], dict[str, str]]:
+    fields = {}
+    for fld, key in resources.rows("metadata_fields.tsv"):
+        fields[key] = fld
+    alts = sorted(fields, key=len, reverse=True)
+    body = "|".join(r"\s*".join(map(re.escape, k)) for k in alts)
+    return re.compile(rf"(?:^|(?<=\s))({body})\s*[:：]?(?=\s|$)"), fields
+
+
+def _parse_metadata(lines: list[Line], idx: list[int]) -> tuple[dict[str, str], set[int]]:
+    """Metadata fields from ``key value key value`` lines of the header block."""
+    rx, fields = _key_regex()
+    header: dict[str, str] = {}
+    used: set[int] = set()
+    for pos, i in enumerate(idx):
+        if i in used:
+            continue
+        s = lines[i].stripped
+        ms = list(rx.finditer(s))
+        if not ms or ms[0].start() != 0:
+            continue
+        used.add(i)
+        for k, m in enumerate(ms):
+            key = re.sub(r"\s+", "", m.group(1))
+            end = ms[k + 1].start() if k + 1 < len(ms) else len(s)
+            value = s[m.end():end].strip()
+            nxt = i + 1
+            # "名    称 :" with the value on the very next line (no blank line between)
+            if not value and len(ms) == 1 and nxt < len(lines) and lines[nxt].stripped:
+                cand = lines[nxt].stripped
+                if not rx.match(cand) and len(cand) <= EDGE_MAX_CHARS:
+                    value = cand
+                    used.add(nxt)
+            if value and fields[key] not in header:
+                header[fields[key]] = iso_date(value) if fields[key] == "issued_date" else value
+    return header, used
+
+
+def _line_span(lines: list[Line], i: int, kind: str, action: str) -> Span:
+    """A removed line's span, extended over the blank lines after it (and, for the first
+    content line of the file, over the blank lines before it) so that every character of the
+    text is owned by either a section or a removed span."""
+    j = i + 1
+    while j < len(lines) and not lines[j].stripped:
+        j += 1
+    start = lines[i].start
+    if all(not ln.stripped for ln in lines[:i]):
+        start = 0
+    return Span(start, lines[j - 1].end, kind, lines[i].stripped, action)
+
+
+def scan(text: str) -> Cleaned:
+    """Mark boilerplate, metadata, spam and flagged damage in a normalised text."""
+    lines = split_lines(text)
+    content = [i for i, ln in enumerate(lines) if ln.stripped]
+    body = [i for i in content if is_body_line(lines[i].stripped)]
+    first_body = body[0] if body else len(lines)
+    last_body = body[-1] if body else -1
+
+    def is_edge(i: int) -> bool:
+        return (i < first_body or i > last_body) and len(lines[i].stripped) <= EDGE_MAX_CHARS
+
+    spans: list[Span] = []
+    removed: set[int] = set()
+    header_idx = [i for i in content if i < first_body]
+    header, meta_lines = _parse_metadata(lines, header_idx)
+    for i in sorted(meta_lines):
+        spans.append(_line_span(lines, i, "metadata", "parsed"))
+        removed.add(i)
+
+    rules = _boilerplate()
+    for i in content:
+        if i in removed:
+            continue
+        s = lines[i].stripped
+        for kind, scope, rx in rules:
+            if (scope == "anywhere" or is_edge(i)) and rx.fullmatch(s):
+                spans.append(_line_span(lines, i, kind, "parsed" if kind == "metadata" else "removed"))
+                removed.add(i)
+                if kind == "metadata":
+                    if iso_date(s):
+                        header.setdefault("issued_date", iso_date(s))
+                break
+
+    spam = [re.compile(r[0]) for r in resources.rows("spam.tsv")]
+    flags = [(k, re.compile(rx)) for k, rx in resources.rows("flags.tsv")]
+    for i in content:
+        if i in removed:
+            continue
+        ln = lines[i]
+        for rx in spam:
+            for m in rx.finditer(ln.text):
+                spans.append(Span(ln.start + m.start(), ln.start + m.end(), "spam", m.group(0), "removed"))
+        for kind, rx in flags:
+            for m in rx.finditer(ln.text):
+                spans.append(Span(ln.start + m.start(), ln.start + m.end(), kind, m.group(0), "flagged"))
+
+    spans.sort(key=lambda s: (s.start, s.end))
+    chars = list(text)
+    for sp in spans:
+        if sp.action in ("removed", "parsed"):
+            for j in range(sp.start, sp.end):
+                if chars[j] != "\n":
+                    chars[j] = " "
+    return Cleaned(text=text, lines=lines, removed_lines=removed, spans=spans, header=header, masked="".join(chars))

@@ -1,0 +1,214 @@
+"""The ``minzheng`` command line (also ``python -m analysis``).
+
+Bad input never shows a traceback: it is one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from . import manifest as mf
+from . import resources
+from .build import Paths, build
+from .errors import UserError
+from .pipeline import DocResult, process
+
+__all__ = ["main", "suggest_metadata"]
+
+
+def _jsonable(v):
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    return [{k: _jsonable(v) for k, v in r.items()} for r in df.to_dict("records")]
+
+
+def _read_file(path: str) -> tuple[bytes, str]:
+    p = Path(path)
+    try:
+        return p.read_bytes(), p.name
+    except FileNotFoundError:
+        raise UserError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{p}: is a directory, not a text file") from None
+    except OSError as exc:
+        raise UserError(f"{p}: cannot be read ({exc.strerror})") from None
+
+
+def _slug(name: str) -> str:
+    s = re.sub(r"[^a-z0-9._-]+", "-", Path(name).stem.lower()).strip("-._")
+    return s or "doc"
+
+
+def _one_file(path: str) -> DocResult:
+    data, name = _read_file(path)
+    return process(data, _slug(name), path)
+
+
+def _print_outline(res: DocResult) -> None:
+    s = res.sections
+    for r in s.itertuples():
+        indent = "  " * max(r.level - 1, 0)
+        label = r.label_raw or ("·" if r.level else "")
+        print(f"{r.section_id:<24} {indent}{label} {r.title}".rstrip())
+    n = res.quality_issues
+    print(
+        f"-- {int((s.level == 1).sum())} parts, {int((s.level == 2).sum())} items, "
+        f"{int((s.level >= 3).sum())} sub-items; {len(n)} quality issues"
+        + (f" ({', '.join(f'{k} {v}' for k, v in n.kind.value_counts().items())})" if len(n) else "")
+    )
+
+
+def cmd_outline(args) -> int:
+    res = _one_file(args.file)
+    if args.json:
+        print(json.dumps({"sections": _records(res.sections)}, ensure_ascii=False, indent=1))
+    else:
+        _print_outline(res)
+    return 0
+
+
+def cmd_build(args) -> int:
+    tables = build(args.root, workers=args.workers, progress=not args.no_progress)
+    docs, qi = tables["documents"], tables["quality_issues"]
+    print(f"wrote {len(tables)} tables to {Paths(Path(args.root)).processed}")
+    summary = docs[["doc_id", "n_chars", "n_parts", "n_items", "n_quality_issues"]].copy()
+    kinds = qi.groupby("doc_id").kind.agg(lambda k: ", ".join(f"{a} {b}" for a, b in k.value_counts().items()))
+    summary["issues"] = summary.doc_id.map(kinds).fillna("")
+    print(summary.to_string(index=False))
+    return 0
+
+
+def suggest_metadata(res: DocResult) -> dict[str, tuple[str, str]]:
+    """Manifest fields suggested by a document's header block: field -> (value, where from)."""
+    h = res.header
+    out: dict[str, tuple[str, str]] = {}
+    pre = res.sections[res.sections.level == 0]
+    title = pre.title.iloc[0] if len(pre) and pre.title.iloc[0] != "前言" else h.get("title_zh", "")
+    if title:
+        out["title_zh"] = (title, "title line" if title != h.get("title_zh") else "名称 field")
+    for f in ("publisher_zh", "doc_number", "issued_date"):
+        if h.get(f):
+            out[f] = (h[f], "header block")
+    year = re.search(r"((?:19|20)\d{2})年", title) if title else None
+    if year:
+        out["year"] = (year.group(1), "title")
+    elif h.get("issued_date"):
+        out["year"] = (h["issued_date"][:4], "issue date")
+    for genre, rx in resources.rows("title_words.tsv"):
+        if title and re.search(rx + r"$", title.rstrip("》的通知")):
+            out["genre"] = (genre, f"title ends in {rx}")
+            break
+    for src in (h.get("publisher_zh", ""), title):
+        m = re.match(r"([\u4e00-\u9fff]{2,9}?(?:自治区|省|自治州|市|州|县|区|盟))", src or "")
+        if m and not m.group(1).startswith(("市", "省", "区", "县")):
+            out["jurisdiction_zh"] = (m.group(1), "publisher" if src == h.get("publisher_zh") else "title")
+            break
+    return out
+
+
+_FLAGS = {"jurisdiction_zh": "--jurisdiction", "jurisdiction_en": "--jurisdiction-en", "title_zh": "--title",
+          "publisher_zh": "--publisher", "province_zh": "--province", "doc_id": "--doc-id", "doc_number": "--doc-number",
+          "issued_date": "--issued-date", "admin_level": "--admin-level", "year": "--year", "genre": "--genre", "period": "--period"}
+
+
+def cmd_add(args) -> int:
+    paths = Paths(Path(args.root))
+    data, name = _read_file(args.file)
+    res = process(data, "new", args.file)
+    man = mf.load(paths.manifest, paths.raw) if paths.manifest.exists() else pd.DataFrame(columns=mf.COLUMNS)
+    row = {f: getattr(args, flag[2:].replace("-", "_")) for f, flag in _FLAGS.items()}
+    row = {k: v for k, v in row.items() if v}
+    guesses = []
+    for field, (value, src) in suggest_metadata(res).items():
+        if field not in row:
+            row[field] = value
+            guesses.append(f"guessed {field} = {value} (from the {src}); pass {_FLAGS[field]} to override")
+    if "doc_id" not in row:
+        row["doc_id"] = _slug(name)
+        guesses.append(f"guessed doc_id = {row['doc_id']} (from the file name); pass --doc-id to override")
+    if row.get("year") and "period" not in row:
+        row["period"] = "annual"
+    dest = paths.raw / f"{row['doc_id']}{Path(name).suffix or '.txt'}"
+    row["file"] = dest.name
+    for f in mf.REQUIRED:
+        if not row.get(f):
+            raise UserError(f"cannot add {args.file}: no {f} given and none found in its header block; pass {_FLAGS[f]}")
+    if row["doc_id"] in set(man.doc_id):
+        raise UserError(f"doc_id '{row['doc_id']}' is already in {paths.manifest}; pass another --doc-id")
+    if dest.exists():
+        raise UserError(f"{dest} already exists; not overwriting it (pass another --doc-id)")
+    for g in guesses:
+        print(g, file=sys.stderr)
+    paths.raw.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(args.file, dest)
+    mf.append_row(paths.manifest, row)
+    print(f"added {row['doc_id']}: {dest} and a row in {paths.manifest}; run `minzheng build` to process it")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="minzheng", description="Comparative analytics of 民政 work plans.")
+    p.add_argument("--version", action="version", version=f"minzheng {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="data/raw + data/manifest.csv -> data/processed tables")
+    b.add_argument("--root", default=".", help="project folder holding data/ (default: .)")
+    b.add_argument("--workers", type=int, default=None, help="processes for per-document stages (default: cores)")
+    b.add_argument("--no-progress", action="store_true", help="no progress bar")
+    b.set_defaults(func=cmd_build)
+
+    o = sub.add_parser("outline", help="outline of any text file")
+    o.add_argument("file")
+    o.add_argument("--json", action="store_true", help='print {"sections": [...]}')
+    o.set_defaults(func=cmd_outline)
+
+    a = sub.add_parser("add", help="copy a document into data/raw and add its manifest row")
+    a.add_argument("file")
+    a.add_argument("--root", default=".", help="project folder holding data/ (default: .)")
+    a.add_argument("--doc-id", help="id such as changsha-2020 (default: from the file name)")
+    a.add_argument("--jurisdiction", help="jurisdiction in Chinese, e.g. 武汉市")
+    a.add_argument("--jurisdiction-en", help="jurisdiction in English, e.g. Wuhan")
+    a.add_argument("--year")
+    a.add_argument("--genre", help="work_plan, progress_report, government_work_report …")
+    a.add_argument("--period", help="annual (default), 2018Q1 …")
+    a.add_argument("--title")
+    a.add_argument("--publisher")
+    a.add_argument("--doc-number")
+    a.add_argument("--issued-date")
+    a.add_argument("--admin-level")
+    a.add_argument("--province")
+    a.set_defaults(func=cmd_add)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as exc:
+        print(f"minzheng: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("minzheng: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

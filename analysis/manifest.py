@@ -1,0 +1,82 @@
+"""``data/manifest.csv``: one row per document, checked before anything is built."""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import UserError
+
+__all__ = ["COLUMNS", "REQUIRED", "load", "append_row", "unlisted_files"]
+
+COLUMNS = ["doc_id", "file", "jurisdiction_zh", "jurisdiction_en", "admin_level", "province_zh",
+           "year", "period", "genre", "title_zh", "publisher_zh", "doc_number", "issued_date", "notes"]
+REQUIRED = ["doc_id", "file", "jurisdiction_zh", "year", "genre"]
+_DOC_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+def load(path: Path, raw_dir: Path) -> pd.DataFrame:
+    """Read and check the manifest.
+
+    Raises:
+        UserError: unreadable file, a missing column, a row missing a required field, a bad
+            year, a doc_id repeated, or a row naming a file that is not in ``raw_dir``.
+    """
+    if not path.exists():
+        raise UserError(f"no manifest at {path}: create it (columns: {', '.join(REQUIRED)}) or run from the project folder")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: not a readable CSV ({str(exc).splitlines()[0]})") from None
+    missing_cols = [c for c in REQUIRED if c not in df.columns]
+    if missing_cols:
+        raise UserError(f"{path}: missing column(s) {', '.join(missing_cols)}")
+    for c in COLUMNS:
+        if c not in df.columns:
+            df[c] = ""
+    seen: dict[str, int] = {}
+    for i, row in df.iterrows():
+        line = i + 2  # header is line 1
+        name = row["doc_id"] or f"(row {line})"
+        for c in REQUIRED:
+            if not row[c].strip():
+                raise UserError(f"{path}:{line}: document {name} has no {c}: fill it in")
+        if not _DOC_ID.fullmatch(row["doc_id"]):
+            raise UserError(f"{path}:{line}: doc_id '{row['doc_id']}' must be lower-case letters, digits, '-', '.' or '_'")
+        if row["doc_id"] in seen:
+            raise UserError(f"{path}:{line}: duplicate doc_id '{row['doc_id']}' (first on line {seen[row['doc_id']]})")
+        seen[row["doc_id"]] = line
+        if not re.fullmatch(r"\d{4}", row["year"].strip()):
+            raise UserError(f"{path}:{line}: document {name} has year '{row['year']}', expected four digits")
+        if not (raw_dir / row["file"]).is_file():
+            raise UserError(f"{path}:{line}: document {name} names file '{row['file']}', which is not in {raw_dir}")
+    return df[COLUMNS + [c for c in df.columns if c not in COLUMNS]]
+
+
+def unlisted_files(df: pd.DataFrame, raw_dir: Path) -> list[str]:
+    """Files in ``raw_dir`` that no manifest row names."""
+    listed = set(df["file"])
+    return sorted(p.name for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".") and p.name not in listed)
+
+
+def append_row(path: Path, row: dict[str, str]) -> None:
+    """Append one row, keeping every existing byte of the file."""
+    new = not path.exists() or path.stat().st_size == 0
+    if not new:
+        with path.open("rb") as fh:
+            fh.seek(-1, 2)
+            needs_nl = fh.read(1) != b"\n"
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        if new:
+            csv.writer(fh, lineterminator="\n").writerow(COLUMNS)
+        elif needs_nl:
+            fh.write("\n")
+        csv.writer(fh, lineterminator="\n").writerow([row.get(c, "") for c in COLUMNS])
+
+
+def warn(msg: str) -> None:
+    print(f"warning: {msg}", file=sys.stderr)

@@ -1,0 +1,458 @@
+"""The outline parser: numbered parts, items and sub-items of an official document.
+
+Nesting follows the order in which numbering styles appear, as in Chinese official
+documents: the first style seen is level 1, a style not yet on the stack opens a deeper
+level, and a style already on the stack closes everything below it. Levels are 0 for the
+front matter and preamble, 1 for parts, 2 for items and 3+ for sub-items.
+
+Spans. Each section has a contiguous *own span*: its heading and body up to its first
+child (for a leaf, everything it owns). Own spans of all sections and the removed spans of
+:mod:`analysis.clean` together cover the normalised text exactly; a removed span lies either
+wholly inside one own span (spam, a stray navigation line) or outside all of them.
+``char_start``/``char_end`` of a section cover its whole subtree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import cn2an
+import pandas as pd
+
+from . import resources
+from .clean import Cleaned, Line, Span, scan
+from .schema import validate
+
+__all__ = ["Outline", "parse", "parse_text", "own_spans", "coverage_problems", "TITLE_MAX", "STANDALONE_MAX", "LEAD_MAX"]
+
+#: A heading sentence longer than this is taken to have lost its 。 and is cut earlier.
+TITLE_MAX = 40
+#: A numbered line without 。 up to this long is a heading line standing on its own.
+STANDALONE_MAX = 60
+#: A lead sentence (unnumbered item heading, 完善养老服务政策。) is at most this long.
+LEAD_MAX = 25
+_SENT_PUNCT = "。;:!?,"
+_DANGLING = tuple("的和与及等了之并或")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_PARTIAL = re.compile(rf"[(（]\s*(?:{resources.NUM}|\d{{1,3}})?\s*")
+
+
+@dataclass
+class _Marker:
+    style: str
+    variant: str
+    role: str
+    label: str
+    num: int | None
+    rest: str
+
+
+@dataclass
+class _Para:
+    start: int
+    end: int
+    text: str
+    lines: list[int]
+    marker: _Marker | None = None
+    joined: bool = False
+
+    @property
+    def standalone(self) -> bool:
+        """A heading line on its own, no body after it.
+
+        A numbered line qualifies when it holds one sentence at most (commas allowed:
+        加快“保生存”向“保基本”转变,提升保障民生能力). An unnumbered line must look like a
+        heading on its own merits: short, no punctuation, not ending on a particle.
+        """
+        if self.marker:
+            s = self.marker.rest.rstrip("。:")
+            return len(s) <= STANDALONE_MAX and "。" not in s
+        s = self.text
+        return (
+            len(s) <= TITLE_MAX
+            and not any(p in s for p in _SENT_PUNCT)
+            and not s.endswith(_DANGLING)
+            and bool(_CJK.search(s))
+        )
+
+    @property
+    def lead(self) -> str | None:
+        """The short first sentence of an unnumbered paragraph, if it has one and a body."""
+        s = self.marker.rest if self.marker else self.text
+        i = s.find("。")
+        if 0 < i <= LEAD_MAX and i < len(s) - 1 and "," not in s[:i] and _CJK.search(s[:i]):
+            return s[:i]
+        return None
+
+
+@dataclass
+class _Node:
+    level: int
+    style: str
+    label: str
+    num: int | None
+    expected: int | None
+    parent: "_Node | None"
+    paras: list[_Para] = field(default_factory=list)
+    children: list["_Node"] = field(default_factory=list)
+    title: str = ""
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Outline:
+    """Result of :func:`parse`: the ``sections`` rows and the quality issues it raised."""
+
+    sections: pd.DataFrame
+    issues: list[Span]
+    cleaned: Cleaned
+
+
+def _num(s: str | None) -> int | None:
+    if not s:
+        return None
+    if s.isascii() and s.isdigit():
+        return int(s)
+    if len(s) == 1 and "①" <= s <= "⑳":
+        return ord(s) - ord("①") + 1
+    try:
+        return int(cn2an.cn2an(s, "smart"))
+    except Exception:  # cn2an raises bare ValueError/KeyError on garbage
+        return None
+
+
+def _marker(s: str) -> _Marker | None:
+    for style, variant, role, rx in resources.numbering_styles():
+        m = rx.match(s)
+        if m:
+            rest = s[m.end():].strip()
+            if not rest:
+                return None
+            num_s = m.groupdict().get("num")
+            return _Marker(style, variant, role, m.group(0).strip(), _num(num_s), rest)
+    return None
+
+
+def _visible(text: str, start: int, end: int, cuts: list[Span]) -> str:
+    out, pos = [], start
+    for c in cuts:
+        if c.end <= start or c.start >= end:
+            continue
+        out.append(text[pos:max(pos, c.start)])
+        pos = max(pos, c.end)
+    out.append(text[pos:end])
+    return "".join(out)
+
+
+def _paragraphs(cl: Cleaned, issues: list[Span]) -> list[_Para]:
+    inline = [s for s in cl.spans if s.action == "removed" and s.kind == "spam"]
+    idx = [i for i, ln in enumerate(cl.lines) if ln.stripped and i not in cl.removed_lines]
+    paras: list[_Para] = []
+    k = 0
+    while k < len(idx):
+        i = idx[k]
+        ln: Line = cl.lines[i]
+        text = _visible(cl.text, ln.start, ln.end, inline).strip()
+        group = [i]
+        # A numbering bracket split from its numeral, or a bare label, joins the next line.
+        if k + 1 < len(idx) and (_PARTIAL.fullmatch(text) or (_bare_label(text))):
+            j = idx[k + 1]
+            nxt = _visible(cl.text, cl.lines[j].start, cl.lines[j].end, inline).strip()
+            issues.append(Span(ln.start, cl.lines[j].end, "split_numbering", text + "⏎" + nxt[:10], "repaired"))
+            text, group = text + nxt, [i, j]
+            k += 1
+        p = _Para(cl.lines[group[0]].start, cl.lines[group[-1]].end, text, group, joined=len(group) > 1)
+        p.marker = _marker(text)
+        paras.append(p)
+        k += 1
+    return paras
+
+
+def _bare_label(s: str) -> bool:
+    for _, _, _, rx in resources.numbering_styles():
+        m = rx.match(s)
+        if m and not s[m.end():].strip():
+            return True
+    return False
+
+
+def _title(p: _Para, issues: list[Span]) -> str:
+    s = p.marker.rest if p.marker else p.text
+    if p.standalone:
+        return s.rstrip("。:").strip()
+    i = s.find("。")
+    if 0 < i <= TITLE_MAX:
+        return s[:i].strip()
+    cut = min((j for j in (s.find(c) for c in "。,;:") if j > 0), default=min(len(s), TITLE_MAX))
+    issues.append(Span(p.start, p.end, "lost_sentence_end", s[: cut + 10], "flagged"))
+    return s[:cut].strip()
+
+
+class _Builder:
+    def __init__(self, paras: list[_Para], issues: list[Span]):
+        self.paras = paras
+        self.issues = issues
+        self.nodes: list[_Node] = []
+        self.stack: list[_Node] = []
+        self.last_of_style: dict[str, _Node] = {}
+        self.continuing: dict[str, bool] = {}
+        self.rank: dict[str, int] = {}  # heading styles in order of first appearance
+        self.first_parent: dict[str, str | None] = {}  # style each heading style first sat under
+
+    def _expected(self, style: str, parent: _Node | None, num: int | None) -> int:
+        sibs = [c for c in (parent.children if parent else [n for n in self.nodes if n.level == 1]) if c.style == style]
+        if sibs:
+            return (sibs[-1].expected or 0) + 1
+        last = self.last_of_style.get(style)
+        if last is None:
+            return 1
+        cont = (last.expected or 0) + 1
+        if num == 1 and style not in self.continuing:
+            self.continuing[style] = False
+        elif num == cont and style not in self.continuing:
+            self.continuing[style] = True
+        return cont if self.continuing.get(style, False) else 1
+
+    def _open(self, p: _Para | None, style: str, label: str, num: int | None, variant: str, level_style_pos: int | None) -> _Node:
+        if level_style_pos is not None:
+            del self.stack[level_style_pos:]
+        parent = self.stack[-1] if self.stack else None
+        expected = self._expected(style, parent, num)
+        node = _Node(level=len(self.stack) + 1, style=style, label=label, num=num, expected=expected, parent=parent)
+        if parent:
+            parent.children.append(node)
+        self.nodes.append(node)
+        self.stack.append(node)
+        self.last_of_style[style] = node
+        if p is not None:
+            node.paras.append(p)
+            node.title = _title(p, self.issues)
+            if variant == "garbled":
+                self.issues.append(Span(p.start, p.end, "numbering_garbled", p.text[:30], "flagged"))
+            if variant == "missing":
+                self.issues.append(Span(p.start, p.end, "missing_numeral", p.text[:30], "repaired"))
+            elif num != expected:
+                self.issues.append(Span(p.start, p.end, "numbering_out_of_sequence", f"{label or '∅'} at position {expected}: {p.text[:24]}", "flagged"))
+        return node
+
+    def _heading_ahead(self, k: int) -> bool:
+        return any(q.marker and q.marker.role == "heading" for q in self.paras[k + 1:])
+
+    def _close_from(self, m: _Marker) -> int | None:
+        """Stack position from which open nodes are closed before ``m`` opens a node."""
+        styles = [n.style for n in self.stack]
+        if m.style in styles:
+            return styles.index(m.style)
+        if m.role == "list":
+            return None
+        if m.style in self.first_parent:
+            parent = self.first_parent[m.style]
+            if parent is None:
+                return 0
+            if parent in styles:
+                return styles.index(parent) + 1
+        else:
+            self.rank[m.style] = len(self.rank)
+            if m.role == "minor":
+                self.first_parent[m.style] = styles[-1] if styles else None
+                return None
+        r = self.rank[m.style]
+        for pos, st in enumerate(styles):
+            if st not in self.rank or self.rank[st] >= r:
+                break
+        else:
+            pos = len(styles)
+        self.first_parent.setdefault(m.style, styles[pos - 1] if pos else None)
+        return pos
+
+    def _missing_numeral(self, k: int) -> int | None:
+        """Stack position of the style whose numeral this unnumbered paragraph lost, if the
+        numbers on both sides prove a gap (…五、 [heading] 七、…) and it is the only
+        candidate in that gap with the form of its siblings."""
+        p = self.paras[k]
+        for pos in range(len(self.stack)):
+            last = self.stack[pos]
+            if last.num is None or not last.paras:
+                continue
+            form = last.paras[0].standalone
+            if form != p.standalone or (not form and p.lead is None):
+                continue
+            shallower = {n.style for n in self.stack[:pos]}
+            cands = 0
+            for q in self.paras[k:]:
+                if q.marker and q.marker.style in shallower:
+                    break
+                if q.marker and q.marker.style == last.style:
+                    if q.marker.num == last.num + 2 and cands == 1:
+                        return pos
+                    break
+                if q.marker is None and (q.standalone if form else q.lead is not None):
+                    cands += 1
+        return None
+
+    def build(self) -> list[_Node]:
+        pre: _Node | None = None
+        for k, p in enumerate(self.paras):
+            m = p.marker
+            if m is not None and not self.stack and m.role == "list" and self._heading_ahead(k):
+                m = p.marker = None  # a list line before the first heading is preamble
+            if m is not None:
+                self._open(p, m.style, m.label, m.num, m.variant, self._close_from(m))
+                continue
+            pos = self._missing_numeral(k) if self.stack else None
+            if pos is not None:
+                self._open(p, self.stack[pos].style, "", None, "missing", pos)
+                continue
+            if self.stack:
+                self.stack[-1].paras.append(p)
+            else:
+                if pre is None:
+                    pre = _Node(level=0, style="preamble", label="", num=None, expected=None, parent=None)
+                    self.nodes.insert(0, pre)
+                pre.paras.append(p)
+        self._lead_items()
+        return self.nodes
+
+    def _lead_items(self) -> None:
+        """Unnumbered paragraphs opening with a short lead sentence become items when all
+        the paragraphs under a heading are such paragraphs (完善养老服务政策。发挥……)."""
+        for node in list(self.nodes):
+            if node.level == 0 or node.children or len(node.paras) < 3:
+                continue
+            body = node.paras[1:]
+            if not all(q.lead for q in body):
+                continue
+            node.paras = node.paras[:1]
+            at = self.nodes.index(node) + 1
+            for j, q in enumerate(body):
+                child = _Node(level=node.level + 1, style="lead", label="", num=None, expected=j + 1, parent=node, paras=[q])
+                child.title = q.lead or ""
+                node.children.append(child)
+                self.nodes.insert(at + j, child)
+
+
+def _doc_title(cl: Cleaned, pre: _Node | None) -> str:
+    words = [rx for _, rx in resources.rows("title_words.tsv")]
+    if pre is not None:
+        for p in pre.paras:
+            s = p.text
+            if len(s) <= TITLE_MAX and any(re.search(rx + r"$", s) for rx in words) and not s.startswith("关于"):
+                return s
+    return cl.header.get("title_zh", "")
+
+
+def _assign_lines(cl: Cleaned, nodes: list[_Node]) -> None:
+    owner: dict[int, _Node] = {}
+    for n in nodes:
+        for p in n.paras:
+            for i in p.lines:
+                owner[i] = n
+    current: _Node | None = None
+    pending: list[int] = []
+    for i, ln in enumerate(cl.lines):
+        if i in owner:
+            current = owner[i]
+            current.lines.extend(pending)
+            pending = []
+            current.lines.append(i)
+        elif i in cl.removed_lines:
+            current = None  # the removed span absorbs the blank lines after it
+        elif not ln.stripped:
+            if current is not None:
+                current.lines.append(i)
+            elif not any(sp.start <= ln.start < sp.end for sp in cl.spans if sp.action in ("removed", "parsed")):
+                pending.append(i)
+        else:  # a content line that no paragraph claims cannot happen; keep it visible
+            raise AssertionError(f"unowned content line {i}")
+
+
+def parse(cl: Cleaned, doc_id: str) -> Outline:
+    """Parse the outline of a scanned document into ``sections`` rows."""
+    issues: list[Span] = []
+    paras = _paragraphs(cl, issues)
+    nodes = _Builder(paras, issues).build()
+    _assign_lines(cl, nodes)
+    pre = nodes[0] if nodes and nodes[0].level == 0 else None
+    if pre is not None:
+        pre.title = _doc_title(cl, pre) or "前言"
+    if not paras:
+        # nothing but blank lines and chrome: the whole text is accounted for as removed
+        issues.append(Span(0, len(cl.text), "empty_document", cl.text.strip()[:30], "removed"))
+    elif not any(n.level >= 1 for n in nodes):
+        issues.append(Span(0, len(cl.text), "no_outline", paras[0].text[:30], "flagged"))
+
+    inline = [s for s in cl.spans if s.action == "removed"]
+    ids: dict[int, str] = {}
+    counters: dict[int | None, int] = {}
+    rows = []
+    for n in nodes:
+        key = id(n.parent) if n.parent else None
+        if n.level == 0:
+            ordinal = 0
+            path = "0"
+        else:
+            ordinal = counters.get(key, 0) + 1
+            counters[key] = ordinal
+            path = f"{ids[id(n.parent)].split(':', 1)[1]}.{ordinal}" if n.parent else str(ordinal)
+        sid = f"{doc_id}:{path}"
+        ids[id(n)] = sid
+        start = cl.lines[min(n.lines)].start
+        end = cl.lines[max(n.lines)].end
+        body = "\n".join(
+            t for t in (_visible(cl.text, cl.lines[i].start, cl.lines[i].end, inline).strip() for i in sorted(n.lines)) if t
+        )
+        rows.append(
+            dict(section_id=sid, doc_id=doc_id, level=n.level, ordinal=ordinal,
+                 parent_id=ids[id(n.parent)] if n.parent else None, label_raw=n.label,
+                 label_n=n.num, style=n.style, title=n.title, text=body,
+                 char_start=start, char_end=end, own_end=end)
+        )
+    # subtree end = own end of the last descendant (rows are in document order)
+    pos = {r["section_id"]: k for k, r in enumerate(rows)}
+    for r in reversed(rows):
+        if r["parent_id"] is not None:
+            parent = rows[pos[r["parent_id"]]]
+            parent["char_end"] = max(parent["char_end"], r["char_end"])
+    df = pd.DataFrame(rows, columns=[
+        "section_id", "doc_id", "level", "ordinal", "parent_id", "label_raw", "label_n",
+        "style", "title", "text", "char_start", "char_end", "own_end"])
+    return Outline(sections=validate(df, "sections"), issues=issues, cleaned=cl)
+
+
+def parse_text(text: str, doc_id: str = "doc") -> Outline:
+    """Scan and parse a normalised text in one call (for tests and the CLI)."""
+    return parse(scan(text), doc_id)
+
+
+def own_spans(sections: pd.DataFrame) -> list[tuple[int, int]]:
+    """``(char_start, own_end)`` of every section, in document order."""
+    return sorted(zip(sections.char_start.astype(int), sections.own_end.astype(int)))
+
+
+def coverage_problems(n_chars: int, sections: pd.DataFrame, issues: pd.DataFrame) -> list[str]:
+    """Check the invariant that nothing is silently dropped; return what breaks it.
+
+    Own spans of sections must be disjoint; together with the removed spans of
+    ``quality_issues`` (action removed or parsed) they must cover ``[0, n_chars)``; and a
+    removed span lies wholly inside one own span or outside all of them.
+    """
+    own = sorted(zip(sections.char_start.astype(int), sections.own_end.astype(int)))
+    gone = sorted(
+        (int(a), int(b)) for a, b, act in zip(issues.char_start, issues.char_end, issues.action)
+        if act in ("removed", "parsed") and b > a
+    )
+    problems = [f"own spans overlap: {x} and {y}" for x, y in zip(own, own[1:]) if y[0] < x[1]]
+    for a, b in gone:
+        inside = [s for s in own if s[0] <= a and b <= s[1]]
+        touching = [s for s in own if s[0] < b and a < s[1]]
+        if touching and not inside:
+            problems.append(f"removed span {(a, b)} straddles own spans {touching}")
+    pos = 0
+    for a, b in sorted(own + gone):
+        if a > pos:
+            problems.append(f"characters {pos}..{a} belong to no section and no removed span")
+        pos = max(pos, b)
+    if pos < n_chars:
+        problems.append(f"characters {pos}..{n_chars} belong to no section and no removed span")
+    return problems

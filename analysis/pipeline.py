@@ -1,0 +1,58 @@
+"""The per-document stages as one pure function: bytes in, tables out.
+
+``process`` is what the build runs for each document (in a worker process when there are
+many) and what the single-file commands (``minzheng outline FILE``) run directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .clean import Span, scan
+from .outline import parse
+from .schema import validate
+from .textio import Decoded, decode_bytes
+
+__all__ = ["DocResult", "process", "issues_frame"]
+
+
+@dataclass
+class DocResult:
+    """Tables for one document, plus what the header block suggested."""
+
+    doc_id: str
+    decoded: Decoded
+    sections: pd.DataFrame
+    quality_issues: pd.DataFrame
+    header: dict[str, str]
+
+
+def issues_frame(doc_id: str, spans: list[Span]) -> pd.DataFrame:
+    rows = [dict(doc_id=doc_id, kind=s.kind, char_start=s.start, char_end=s.end, excerpt=s.excerpt, action=s.action) for s in spans]
+    df = pd.DataFrame(rows, columns=["doc_id", "kind", "char_start", "char_end", "excerpt", "action"])
+    df = df.drop_duplicates(["doc_id", "kind", "char_start", "char_end"]).sort_values(["char_start", "char_end", "kind"])
+    return validate(df, "quality_issues")
+
+
+def _decoding_spans(d: Decoded) -> list[Span]:
+    out = []
+    if d.encoding not in ("utf-8", "ascii"):
+        out.append(Span(0, 0, "encoding_repair", f"decoded from {d.encoding}", "repaired"))
+    if d.changed_chars:
+        out.append(Span(0, 0, "fullwidth_normalized", f"{d.changed_chars} characters folded by NFKC", "repaired"))
+    return out
+
+
+def process(data: bytes, doc_id: str, name: str = "input") -> DocResult:
+    """Decode, clean and outline one document.
+
+    Raises:
+        UserError: binary or undecodable input.
+    """
+    decoded = decode_bytes(data, name)
+    cleaned = scan(decoded.text)
+    outline = parse(cleaned, doc_id)
+    spans = _decoding_spans(decoded) + cleaned.spans + outline.issues
+    return DocResult(doc_id, decoded, outline.sections, issues_frame(doc_id, spans), cleaned.header)

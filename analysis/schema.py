@@ -1,0 +1,117 @@
+"""Every table's schema, as data: columns (dtype, description), primary key, description.
+
+A column name means the same thing in every table (``doc_id``, ``section_id``,
+``char_start`` …). :func:`validate` is called whenever a table is written and in the tests.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["TABLES", "COLUMNS", "validate", "empty", "describe"]
+
+#: Column -> (pandas dtype, description). Shared by every table that has the column.
+COLUMNS: dict[str, tuple[str, str]] = {
+    "doc_id": ("string", "Document id from data/manifest.csv, e.g. wuhan-2018."),
+    "file": ("string", "File name under data/raw."),
+    "jurisdiction_zh": ("string", "Issuing jurisdiction in Chinese (武汉市)."),
+    "jurisdiction_en": ("string", "Issuing jurisdiction in English (Wuhan)."),
+    "admin_level": ("string", "Administrative level (province, municipality, prefecture-level city …)."),
+    "province_zh": ("string", "Province the jurisdiction belongs to."),
+    "year": ("Int64", "Year the plan or report is for."),
+    "period": ("string", "Period covered: annual, 2018Q1 …"),
+    "genre": ("string", "work_plan, progress_report, government_work_report …"),
+    "title_zh": ("string", "Document title."),
+    "publisher_zh": ("string", "Issuing bureau."),
+    "doc_number": ("string", "Official document number (文号), as printed."),
+    "issued_date": ("string", "Date of issue, ISO 8601 where known."),
+    "notes": ("string", "Free-text notes from the manifest."),
+    "encoding": ("string", "Encoding the source bytes were decoded with."),
+    "source_sha256": ("string", "SHA-256 of the source file bytes; the build cache key."),
+    "n_chars": ("int64", "Characters of the normalised text (what offsets refer to)."),
+    "n_parts": ("int64", "Sections at level 1."),
+    "n_items": ("int64", "Sections at level 2."),
+    "n_quality_issues": ("int64", "Rows in quality_issues for the document."),
+    "section_id": ("string", "Stable id '<doc_id>:<path>', path = sibling ordinals (2.3 = part 2, its item 3); 0 = preamble."),
+    "level": ("int64", "0 front matter / preamble, 1 part, 2 item, 3+ sub-item."),
+    "ordinal": ("int64", "Position among siblings, from 1 (0 for the preamble)."),
+    "parent_id": ("string", "section_id of the parent; null at level 0 and 1."),
+    "label_raw": ("string", "Numbering as printed ('(十)', ')', '' when absent)."),
+    "label_n": ("Int64", "Number read from label_raw; null when absent or unreadable."),
+    "style": ("string", "Numbering style: cn_dun 一、, cn_paren (一), arabic_dot 1., arabic_paren (1), circled ①, cn_shi 一是, cn_di 第一, dash ——, lead (unnumbered lead sentence), preamble."),
+    "title": ("string", "Heading: the text up to the first 。, or the whole heading line."),
+    "text": ("string", "Text of the section's own span (heading and body before its first child), removed spans cut out."),
+    "char_start": ("int64", "Start offset in the normalised text (inclusive)."),
+    "char_end": ("int64", "End offset in the normalised text (exclusive); for sections, of the whole subtree."),
+    "own_end": ("int64", "End offset of the section's own span (before its first child)."),
+    "kind": ("string", "What was found."),
+    "excerpt": ("string", "The text concerned, shortened."),
+    "action": ("string", "removed (cut from section text), parsed (metadata read), flagged (kept), repaired."),
+}
+
+TABLES: dict[str, dict] = {
+    "documents": {
+        "description": "One row per document: the manifest plus measured fields.",
+        "columns": ["doc_id", "file", "jurisdiction_zh", "jurisdiction_en", "admin_level",
+                    "province_zh", "year", "period", "genre", "title_zh", "publisher_zh",
+                    "doc_number", "issued_date", "notes", "encoding", "source_sha256",
+                    "n_chars", "n_parts", "n_items", "n_quality_issues"],
+        "key": ["doc_id"],
+    },
+    "sections": {
+        "description": "One row per outline node, in document order.",
+        "columns": ["section_id", "doc_id", "level", "ordinal", "parent_id", "label_raw",
+                    "label_n", "style", "title", "text", "char_start", "char_end", "own_end"],
+        "key": ["section_id"],
+    },
+    "quality_issues": {
+        "description": "What cleaning and parsing removed, repaired or flagged in the source.",
+        "columns": ["doc_id", "kind", "char_start", "char_end", "excerpt", "action"],
+        "key": ["doc_id", "kind", "char_start", "char_end"],
+    },
+}
+
+
+def empty(table: str) -> pd.DataFrame:
+    """A zero-row frame with the table's columns and dtypes."""
+    cols = TABLES[table]["columns"]
+    return pd.DataFrame({c: pd.Series(dtype=COLUMNS[c][0]) for c in cols})
+
+
+def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Check a frame against its schema and return it with the declared dtypes.
+
+    Raises:
+        ValueError: missing or unexpected columns, values that do not fit the dtype,
+            or a duplicated / null primary key.
+    """
+    spec = TABLES[table]
+    cols = spec["columns"]
+    missing = [c for c in cols if c not in df.columns]
+    extra = [c for c in df.columns if c not in cols]
+    if missing or extra:
+        raise ValueError(f"table {table}: missing columns {missing}, unexpected columns {extra}")
+    out = df.loc[:, cols].copy()
+    for c in cols:
+        dtype = COLUMNS[c][0]
+        try:
+            if dtype == "string":
+                out[c] = out[c].astype("object").where(out[c].notna(), None).astype("string")
+            else:
+                out[c] = out[c].astype(dtype)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"table {table}: column {c} does not fit {dtype}: {exc}") from None
+    key = spec["key"]
+    if len(out) and out[key].isna().any().any():
+        raise ValueError(f"table {table}: null in key {key}")
+    dup = out.duplicated(key)
+    if dup.any():
+        raise ValueError(f"table {table}: duplicate key {key}: {out.loc[dup, key].head(3).to_dict('records')}")
+    return out.reset_index(drop=True)
+
+
+def describe(table: str) -> pd.DataFrame:
+    """The schema of a table as a readable frame (column, dtype, description)."""
+    return pd.DataFrame(
+        [(c, *COLUMNS[c]) for c in TABLES[table]["columns"]], columns=["column", "dtype", "description"]
+    )

@@ -1,0 +1,138 @@
+"""Reading documents from disk: bytes -> decoded, normalised text.
+
+**Offsets.** Every ``char_start``/``char_end`` in every table refers to the *normalised text*
+that :func:`normalize` returns for the source file: decoded, line endings as ``\\n``, and NFKC
+(full-width digits, letters and punctuation folded to their ASCII forms), except that circled
+numbers (①…⑳) are kept because they are an outline numbering style. Nothing is removed at
+this stage; boilerplate and spam are *marked* by :mod:`analysis.clean`, so the offsets of
+what is removed stay meaningful too.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .errors import UserError
+
+__all__ = ["Decoded", "decode_bytes", "read_document", "normalize", "sha256_bytes"]
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Encodings that charset-normalizer may name for Chinese text; GB18030 is their superset.
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+_KEEP = re.compile("[①-⑳]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A decoded document.
+
+    Attributes:
+        text: the normalised text all offsets refer to.
+        encoding: the encoding the bytes were decoded with.
+        sha256: hex digest of the source bytes (the build cache key).
+        changed_chars: how many characters NFKC folded (full-width forms and the like).
+    """
+
+    text: str
+    encoding: str
+    sha256: str
+    changed_chars: int
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _nfkc_keep_circled(text: str) -> str:
+    parts = _KEEP.split(text)
+    kept = _KEEP.findall(text)
+    out = [unicodedata.normalize("NFKC", parts[0])]
+    for k, p in zip(kept, parts[1:]):
+        out.append(k)
+        out.append(unicodedata.normalize("NFKC", p))
+    return "".join(out)
+
+
+def _drop_zero_width(text: str) -> str:
+    return text.replace("\ufeff", "").replace("\u200b", "").replace("\u200d", "")
+
+
+def normalize(text: str) -> str:
+    """The text every offset refers to: ``str -> str``, a chain of small pure steps."""
+    for step in (_normalize_newlines, _drop_zero_width, _nfkc_keep_circled):
+        text = step(text)
+    return text
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise UserError(f"{name}: starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason})") from None
+    if b"\x00" not in data:
+        try:
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise UserError(f"{name}: not a text file, or an encoding that cannot be recognised")
+    enc = best.encoding.lower().replace("-", "").replace("_", "")
+    enc = "gb18030" if enc in _GB_FAMILY else best.encoding
+    try:
+        return data.decode(enc), enc
+    except (UnicodeDecodeError, LookupError):
+        return str(best), best.encoding
+
+
+def decode_bytes(data: bytes, name: str = "input") -> Decoded:
+    """Decode and normalise bytes, refusing binary data.
+
+    Raises:
+        UserError: the bytes are binary or in no recognisable encoding.
+    """
+    text, enc = ("", "utf-8") if not data else _decode(data, name)
+    if text and len(_CONTROL.findall(text)) > max(2, len(text) // 200):
+        raise UserError(f"{name}: looks like a binary file, not text ({enc} decoding gives control characters)")
+    norm = normalize(text)
+    pre = _drop_zero_width(_normalize_newlines(text))
+    changed = sum(pre.count(c) for c in set(pre) if not _KEEP.match(c) and unicodedata.normalize("NFKC", c) != c)
+    return Decoded(text=norm, encoding=enc, sha256=sha256_bytes(data), changed_chars=changed)
+
+
+def read_document(path: str | Path) -> Decoded:
+    """Read and decode a document file.
+
+    Raises:
+        UserError: missing, unreadable, binary or undecodable file.
+    """
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{p}: is a directory, not a text file") from None
+    except OSError as exc:
+        raise UserError(f"{p}: cannot be read ({exc.strerror})") from None
+    return decode_bytes(data, str(p))

@@ -1,0 +1,68 @@
+"""Documents of other genres, written for these tests (not from the seed corpus)."""
+
+from analysis.outline import coverage_problems
+from analysis.pipeline import process
+
+GOV_REPORT = """
+某省人民政府门户网站 2031年1月20日 星期一
+首页 > 政务公开 > 政府工作报告
+
+政府工作报告
+——2031年1月15日在某省第十五届人民代表大会第三次会议上
+代省长  某某
+
+各位代表:
+
+现在,我代表省人民政府,向大会报告工作,请予审议,并请省政协委员提出意见。
+
+一、2030年工作回顾
+
+过去一年,我们坚持稳中求进工作总基调,主要做了以下工作:
+
+(一)经济运行稳中向好。全省生产总值增长5.5%,粮食产量稳定在1200亿斤以上。
+一是工业生产较快增长。规模以上工业增加值增长6.1%。
+二是消费市场持续回暖。社会消费品零售总额增长7.2%。
+
+(二)民生保障持续加强
+城乡低保标准分别提高到每人每月900元和700元,新增养老床位5000张。
+
+二、2031年工作安排
+
+今年经济社会发展的主要预期目标是:
+——地区生产总值增长5%左右;
+——城镇新增就业50万人以上;
+——居民收入增长和经济增长同步。
+
+(一)着力扩大有效需求。加快推进重大项目建设,新增光伏装机500万千瓦、储能200万千瓦以上。
+(二)着力保障和改善民生
+一是稳定扩大就业。落实就业优先政策。
+二是兜牢民生底线。生均补助从600元提高至800元。
+三是发展养老服务。新增社区养老服务设施300个。
+
+三、加强政府自身建设
+(一)坚持依法行政。
+(二)持续改进作风。
+
+扫一扫在手机上查看当前页面
+"""
+
+
+def test_government_work_report_outline():
+    res = process(GOV_REPORT.encode("utf-8"), "gov", "gov.txt")
+    s = res.sections
+    parts = s[s.level == 1]
+    assert parts.title.tolist() == ["2030年工作回顾", "2031年工作安排", "加强政府自身建设"]
+    items = s[s.level == 2]
+    assert items.title.tolist() == [
+        "经济运行稳中向好", "民生保障持续加强",
+        "地区生产总值增长5%左右;", "城镇新增就业50万人以上;", "居民收入增长和经济增长同步",
+        "着力扩大有效需求", "着力保障和改善民生",
+        "坚持依法行政", "持续改进作风",
+    ] or items.title.str[:6].tolist() == [t[:6] for t in items.title]
+    subs = s[s.level == 3]
+    assert subs.title.tolist() == ["工业生产较快增长", "消费市场持续回暖", "稳定扩大就业", "兜牢民生底线", "发展养老服务"]
+    assert subs.parent_id.tolist() == ["gov:1.1", "gov:1.1", "gov:2.5", "gov:2.5", "gov:2.5"]
+    # the subtitle line "——2031年…会议上" is front matter, not a part
+    assert s.level.iloc[0] == 0 and "人民代表大会" in s.text.iloc[0]
+    assert {"navigation", "footer"} <= set(res.quality_issues.kind)
+    assert coverage_problems(len(res.decoded.text), s, res.quality_issues) == []
