@@ -21,6 +21,7 @@ from . import resources
 from .build import Paths, build
 from .errors import UserError
 from .pipeline import DocResult, process
+from .textio import read_bytes
 
 __all__ = ["main", "suggest_metadata"]
 
@@ -38,15 +39,7 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 
 def _read_file(path: str) -> tuple[bytes, str]:
-    p = Path(path)
-    try:
-        return p.read_bytes(), p.name
-    except FileNotFoundError:
-        raise UserError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{p}: is a directory, not a text file") from None
-    except OSError as exc:
-        raise UserError(f"{p}: cannot be read ({exc.strerror})") from None
+    return read_bytes(path), Path(path).name
 
 
 def _slug(name: str) -> str:

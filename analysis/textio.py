@@ -21,7 +21,7 @@ from charset_normalizer import from_bytes
 
 from .errors import UserError
 
-__all__ = ["Decoded", "decode_bytes", "read_document", "normalize", "sha256_bytes"]
+__all__ = ["Decoded", "decode_bytes", "read_bytes", "read_document", "normalize", "sha256_bytes"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -120,19 +120,27 @@ def decode_bytes(data: bytes, name: str = "input") -> Decoded:
     return Decoded(text=norm, encoding=enc, sha256=sha256_bytes(data), changed_chars=changed)
 
 
-def read_document(path: str | Path) -> Decoded:
-    """Read and decode a document file.
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of a file, or one clear error.
 
     Raises:
-        UserError: missing, unreadable, binary or undecodable file.
+        UserError: missing, a directory, or unreadable.
     """
     p = Path(path)
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError:
         raise UserError(f"{p}: no such file") from None
     except IsADirectoryError:
         raise UserError(f"{p}: is a directory, not a text file") from None
     except OSError as exc:
         raise UserError(f"{p}: cannot be read ({exc.strerror})") from None
-    return decode_bytes(data, str(p))
+
+
+def read_document(path: str | Path) -> Decoded:
+    """Read and decode a document file.
+
+    Raises:
+        UserError: missing, unreadable, binary or undecodable file.
+    """
+    return decode_bytes(read_bytes(path), str(path))
