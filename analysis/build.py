@@ -85,9 +85,9 @@ def read_table(table: str, root: Path | str = ".") -> pd.DataFrame:
     return validate(pd.read_parquet(p), table)
 
 
-def _run(args: tuple[bytes, str, str]) -> DocResult:
-    data, doc_id, name = args
-    return process(data, doc_id, name)
+def _run(args: tuple[bytes, str, str, str]) -> DocResult:
+    data, doc_id, name, genre = args
+    return process(data, doc_id, name, genre)
 
 
 def _documents_row(row: pd.Series, res: DocResult) -> dict:
@@ -135,20 +135,20 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
             with key.open("rb") as fh:
                 results[row.doc_id] = pickle.load(fh)
         else:
-            todo.append((data, row.doc_id, str(paths.raw / row.file), key))
+            todo.append((data, row.doc_id, str(paths.raw / row.file), row.genre, key))
 
     workers = workers or os.cpu_count() or 1
     bar = tqdm(total=len(man), desc="documents", unit="doc", disable=not progress, initial=len(results))
-    jobs = [(d, i, n) for d, i, n, _ in todo]
+    jobs = [job[:4] for job in todo]
     if workers > 1 and len(todo) >= POOL_MIN_DOCS:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             done = pool.map(_run, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
-            for (_, doc_id, _, key), res in zip(todo, done):
+            for (_, doc_id, _, _, key), res in zip(todo, done):
                 results[doc_id] = res
                 _save(key, res)
                 bar.update()
     else:
-        for (_, doc_id, _, key), job in zip(todo, jobs):
+        for (_, doc_id, _, _, key), job in zip(todo, jobs):
             res = _run(job)
             results[doc_id] = res
             _save(key, res)
@@ -161,6 +161,7 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
         "documents": docs,
         "sections": pd.concat([r.sections for r in ordered], ignore_index=True),
         "quality_issues": pd.concat([r.quality_issues for r in ordered], ignore_index=True),
+        "targets": pd.concat([r.targets for r in ordered], ignore_index=True),
     }
     return {name: write_table(df, name, paths.processed) for name, df in tables.items()}
 

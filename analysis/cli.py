@@ -75,11 +75,32 @@ def cmd_outline(args) -> int:
     return 0
 
 
+def cmd_targets(args) -> int:
+    res = _one_file(args.file)
+    t = res.targets
+    if args.json:
+        print(json.dumps({"targets": _records(t)}, ensure_ascii=False, indent=1))
+        return 0
+    if t.empty:
+        print("-- no quantities found")
+        return 0
+    show = t.assign(
+        value=t.value.map(lambda v: f"{v:,.10g}"),
+        **{"from": t.value_from.map(lambda v: "" if pd.isna(v) else f"{v:,.10g}")},
+        section=t.section_id.str.split(":").str[1],
+    )[["section", "raw", "value", "from", "unit", "comparator", "kind", "indicator", "verb", "commitment"]]
+    with pd.option_context("display.max_rows", None, "display.max_colwidth", 30, "display.width", 200):
+        print(show.fillna("").to_string(index=False))
+    print(f"-- {len(t)} quantities: {int((t.kind == 'target').sum())} targets, {int((t.kind == 'actual').sum())} actual")
+    return 0
+
+
 def cmd_build(args) -> int:
     tables = build(args.root, workers=args.workers, progress=not args.no_progress)
     docs, qi = tables["documents"], tables["quality_issues"]
     print(f"wrote {len(tables)} tables to {Paths(Path(args.root)).processed}")
     summary = docs[["doc_id", "n_chars", "n_parts", "n_items", "n_quality_issues"]].copy()
+    summary["n_targets"] = summary.doc_id.map(tables["targets"].doc_id.value_counts()).fillna(0).astype(int)
     kinds = qi.groupby("doc_id").kind.agg(lambda k: ", ".join(f"{a} {b}" for a, b in k.value_counts().items()))
     summary["issues"] = summary.doc_id.map(kinds).fillna("")
     print(summary.to_string(index=False))
@@ -169,6 +190,11 @@ def _parser() -> argparse.ArgumentParser:
     o.add_argument("file")
     o.add_argument("--json", action="store_true", help='print {"sections": [...]}')
     o.set_defaults(func=cmd_outline)
+
+    t = sub.add_parser("targets", help="quantified targets of any text file")
+    t.add_argument("file")
+    t.add_argument("--json", action="store_true", help='print {"targets": [...]}')
+    t.set_defaults(func=cmd_targets)
 
     a = sub.add_parser("add", help="copy a document into data/raw and add its manifest row")
     a.add_argument("file")

@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-__all__ = ["title_match", "score_outline"]
+__all__ = ["title_match", "score_outline", "match_targets", "score_targets"]
 
 
 def _key(title: str) -> str:
@@ -49,3 +49,61 @@ def score_outline(sections: pd.DataFrame, gold: dict) -> pd.DataFrame:
             ]
         rows.append(out)
     return pd.DataFrame(rows)
+
+
+def _same_value(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-6 * max(abs(a), abs(b), 1.0)
+
+
+def match_targets(pred: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """One-to-one matching of extracted quantities with gold rows, per document.
+
+    A prediction matches a gold row with an equal value (1e-6 relative) whose ``unit`` or
+    ``unit_alt`` equals its unit; among several, the one whose ``surface`` occurs in the
+    prediction's sentence is preferred. Returns one row per prediction and per unmatched gold
+    row with ``outcome`` tp / neutral / fp / fn and the fields to check.
+    """
+    rows = []
+    for doc_id in sorted(set(gold.doc_id)):
+        g = gold[gold.doc_id == doc_id].reset_index(drop=True)
+        used = [False] * len(g)
+        for p in pred[pred.doc_id == doc_id].itertuples():
+            cands = [
+                i for i, r in g.iterrows()
+                if not used[i] and _same_value(float(r.value), float(p.value))
+                and p.unit in {str(r.unit or ""), str(r.unit_alt or "")}
+            ]
+            cands.sort(key=lambda i: (str(g.surface[i]) not in str(p.sentence), i))
+            if not cands:
+                rows.append(dict(doc_id=doc_id, outcome="fp", value=p.value, unit=p.unit, raw=p.raw, sentence=p.sentence))
+                continue
+            i = cands[0]
+            used[i] = True
+            r = g.loc[i]
+            keys = [k for k in str(r.indicator_keys or "").split(";") if k]
+            rows.append(dict(
+                doc_id=doc_id, outcome="neutral" if r.kind == "ignore" else "tp", value=p.value, unit=p.unit,
+                raw=p.raw, sentence=p.sentence, kind=p.kind, gold_kind=r.kind, comparator=p.comparator,
+                gold_comparator=r.comparator, indicator=p.indicator, gold_keys=r.indicator_keys,
+                kind_ok=p.kind == r.kind, comparator_ok=p.comparator == r.comparator,
+                indicator_ok=any(k in str(p.indicator) for k in keys),
+            ))
+        for i, r in g.iterrows():
+            if not used[i] and r.kind != "ignore":
+                rows.append(dict(doc_id=doc_id, outcome="fn", value=r.value, unit=r.unit, raw=r.surface, gold_kind=r.kind))
+    return pd.DataFrame(rows)
+
+
+def score_targets(matches: pd.DataFrame) -> dict[str, float]:
+    """Precision, recall and field accuracy among true positives, from :func:`match_targets`."""
+    n = matches.outcome.value_counts()
+    tp, fp, fn = (int(n.get(k, 0)) for k in ("tp", "fp", "fn"))
+    t = matches[matches.outcome == "tp"]
+    return dict(
+        tp=tp, fp=fp, fn=fn, neutral=int(n.get("neutral", 0)),
+        precision=tp / (tp + fp) if tp + fp else 1.0,
+        recall=tp / (tp + fn) if tp + fn else 1.0,
+        kind=float(t.kind_ok.mean()) if len(t) else 1.0,
+        comparator=float(t.comparator_ok.mean()) if len(t) else 1.0,
+        indicator=float(t.indicator_ok.mean()) if len(t) else 1.0,
+    )

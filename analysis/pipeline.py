@@ -13,6 +13,7 @@ import pandas as pd
 from .clean import Span, scan
 from .outline import parse
 from .schema import validate
+from .targets import extract, lost_measure_words
 from .textio import Decoded, decode_bytes
 
 __all__ = ["DocResult", "process", "issues_frame"]
@@ -27,6 +28,7 @@ class DocResult:
     sections: pd.DataFrame
     quality_issues: pd.DataFrame
     header: dict[str, str]
+    targets: pd.DataFrame
 
 
 def issues_frame(doc_id: str, spans: list[Span]) -> pd.DataFrame:
@@ -45,8 +47,14 @@ def _decoding_spans(d: Decoded) -> list[Span]:
     return out
 
 
-def process(data: bytes, doc_id: str, name: str = "input") -> DocResult:
-    """Decode, clean and outline one document.
+def process(data: bytes, doc_id: str, name: str = "input", genre: str | None = None) -> DocResult:
+    """Decode, clean, outline and extract the quantities of one document.
+
+    Args:
+        data: the file's bytes.
+        doc_id: id for the rows.
+        name: how to name the input in error messages.
+        genre: the manifest's genre; inferred from the text when None.
 
     Raises:
         UserError: binary or undecodable input.
@@ -54,5 +62,6 @@ def process(data: bytes, doc_id: str, name: str = "input") -> DocResult:
     decoded = decode_bytes(data, name)
     cleaned = scan(decoded.text)
     outline = parse(cleaned, doc_id)
-    spans = _decoding_spans(decoded) + cleaned.spans + outline.issues
-    return DocResult(doc_id, decoded, outline.sections, issues_frame(doc_id, spans), cleaned.header)
+    targets = extract(outline.sections, cleaned.masked, doc_id, genre)
+    spans = _decoding_spans(decoded) + cleaned.spans + outline.issues + lost_measure_words(cleaned.masked)
+    return DocResult(doc_id, decoded, outline.sections, issues_frame(doc_id, spans), cleaned.header, targets)

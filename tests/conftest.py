@@ -20,7 +20,8 @@ def gold_outline() -> dict:
 @pytest.fixture(scope="session")
 def seed_results() -> dict:
     """Each seed document run through the per-document pipeline once."""
-    return {d: process((RAW / f"{d}.txt").read_bytes(), d, d) for d in SEEDS}
+    man = pd.read_csv(ROOT / "data" / "manifest.csv", dtype=str).set_index("doc_id")
+    return {d: process((RAW / f"{d}.txt").read_bytes(), d, d, man.genre[d]) for d in SEEDS}
 
 
 @pytest.fixture(scope="session")

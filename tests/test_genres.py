@@ -66,3 +66,19 @@ def test_government_work_report_outline():
     assert s.level.iloc[0] == 0 and "人民代表大会" in s.text.iloc[0]
     assert {"navigation", "footer"} <= set(res.quality_issues.kind)
     assert coverage_problems(len(res.decoded.text), s, res.quality_issues) == []
+
+
+def test_government_work_report_targets():
+    """Part 一 reviews the past year (actual), part 二 sets this year's goals (target)."""
+    res = process(GOV_REPORT.encode("utf-8"), "gov", "gov.txt")
+    t = res.targets.set_index("raw")
+    assert t.loc["1200亿斤", ["value", "unit", "comparator", "kind"]].tolist() == [1.2e11, "斤", ">=", "actual"]
+    assert "粮食产量" in t.loc["1200亿斤", "indicator"]
+    assert t.loc["5000张", "kind"] == "actual"
+    assert t.loc["900元", "indicator"].endswith("(每人每月)") and t.loc["700元", "value"] == 700
+    assert t.loc["5%", ["comparator", "kind"]].tolist() == ["~", "target"]
+    assert t.loc["50万人", ["value", "comparator"]].tolist() == [500000, ">="]
+    assert t.loc["500万千瓦", "value"] == 5e6 and t.loc["200万千瓦", "comparator"] == ">="
+    r = t.loc["600元提高至800元"]
+    assert (r.value, r.value_from, r.unit, r.kind, r.indicator) == (800, 600, "元", "target", "生均补助")
+    assert len(t) == 13

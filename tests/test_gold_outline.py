@@ -54,3 +54,21 @@ def test_spam_is_cut_from_text_and_recorded(seed_results):
     assert len(spam) == 4
     assert not res.sections.text.str.contains("比分直播").any()
     assert res.decoded.text.count("188比分直播") == 4  # the source text itself is untouched
+
+
+def test_gold_targets(seed_results):
+    """Precision, recall and field accuracy over the three documents the gold covers."""
+    from conftest import GOLD
+    from analysis.evaluate import match_targets, score_targets
+
+    gold = pd.read_csv(GOLD / "targets.csv", dtype=str, keep_default_na=False).assign(value=lambda d: d.value.astype(float))
+    man = pd.read_csv(GOLD.parents[1] / "data" / "manifest.csv", dtype=str)
+    assert set(gold.doc_id) == {"wuhan-2018", "suqian-2018q1", "jingdezhen-2021"}
+    pred = pd.concat([seed_results[d].targets for d in sorted(set(gold.doc_id))])
+    m = match_targets(pred, gold)
+    s = score_targets(m)
+    print("\ntargets:", {k: round(v, 3) if isinstance(v, float) else v for k, v in s.items()})
+    print(m[m.outcome.isin(["fp", "fn"])][["doc_id", "outcome", "value", "unit", "raw"]].to_string())
+    assert s["precision"] >= 0.97 and s["recall"] >= 0.97
+    assert s["kind"] >= 0.95 and s["comparator"] >= 0.95 and s["indicator"] >= 0.90
+    assert len(man) == 5

@@ -1,0 +1,410 @@
+"""Quantified targets: every number a plan commits to (or a report states), as rows.
+
+A *quantity* is a number with a unit: Arabic (full-width folded by NFKC) or Chinese
+numerals (cn2an), with 万/亿 multipliers applied (20.05万名 -> 200500 名), percentages as
+printed (50% -> 50 %), percentage points, per-unit rates (每人每月300元: the rate's base
+stays in ``indicator``), distributive lists (分别达到77%、68%、60%: one row per value, and a
+trailing 以上 applies to each), and ranges (1-2名, 5%—8%, 从500元提高至900元): one row whose
+``value`` is the end value and ``value_from`` the start.
+
+Not quantities: numbers without a unit (years, dates, document and telephone numbers fall
+here), ordinals (第六届), rate bases (每千名), lottery products, codes (5A级), ages (周岁 is
+not a unit), slogans (八项规定, 十个一) and single-digit Chinese numerals (四个意识, 两项补贴:
+in policy text these are nearly always slogans). All of it is data in ``resources/``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+import pandas as pd
+
+from . import resources
+from .clean import Span
+from .schema import validate
+
+__all__ = ["Quantity", "find_quantities", "extract", "infer_genre", "lost_measure_words", "KIND_BY_GENRE"]
+
+#: The kind of a quantity when neither its part heading nor its sentence says otherwise.
+KIND_BY_GENRE = {"work_plan": "target", "progress_report": "actual", "government_work_report": "target"}
+
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_CN = "[零〇一二两三四五六七八九十百千万亿]+"
+_MAGNITUDE = re.compile("[十百千万亿]")
+_DELIM = re.compile(r"[,;:!?。;\n]")
+_SENT = re.compile(r"[。;!?\n]")
+_JOINERS = re.compile(r"^\s*(?:、|和|及|与|或|,)?\s*$")
+_RANGE = re.compile(r"^\s*(?:-|—|–|~|～|至|到)\s*$")
+_FROM_TO = re.compile(r"^\s*(?:提高|增加|增长|提升|调整|上调|扩大)?(?:至|到)\s*$")
+
+
+def _units():
+    rows = resources.rows("units.tsv")
+    return sorted(((p, u, c) for p, u, c in rows), key=lambda r: -len(r[0]))
+
+
+def _cues(role: str) -> list[str]:
+    return sorted((w for r, w in resources.rows("target_cues.tsv") if r == role), key=len, reverse=True)
+
+
+@dataclass
+class Quantity:
+    """A number with its unit, found in a text; offsets relative to that text."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    unit_class: str
+    raw: str
+    comparator: str = "="
+    value_from: float | None = None
+    group: int = -1
+
+
+def _pattern() -> re.Pattern[str]:
+    units = "|".join(re.escape(p) for p, _, _ in _units())
+    return re.compile(
+        rf"(?P<pct>百分之(?P<pctnum>{_ARABIC}|{_CN}))"
+        rf"|(?P<num>{_ARABIC}|{_CN})\s?(?P<mult>万亿|亿|万|千)?(?P<approx>余|多)?\s?(?P<unit>{units})?(?P<approx2>余|多)?"
+    )
+
+
+_PAT: re.Pattern[str] | None = None
+
+
+def _cn_value(s: str) -> float | None:
+    try:
+        return float(cn2an.cn2an(s, "smart"))
+    except Exception:  # cn2an raises ValueError/KeyError on numerals it cannot read
+        return None
+
+
+def _rules():
+    return [(reason, where, re.compile(rx)) for reason, where, rx in resources.rows("quantity_rules.tsv")]
+
+
+def _money_nouns() -> tuple[str, ...]:
+    return resources.lines("money_nouns.tsv")
+
+
+def _in_quotes(text: str, i: int) -> bool:
+    left = text[:i]
+    return left.count("“") > left.count("”")
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """All quantities in ``text`` (offsets into it), with ranges merged and lists grouped."""
+    global _PAT
+    _PAT = _PAT or _pattern()
+    unit_map = {p: (u, c) for p, u, c in _units()}
+    rules = _rules()
+    out: list[Quantity] = []
+    for m in _PAT.finditer(text):
+        if m.group("pct"):
+            num = m.group("pctnum")
+            v = float(num) if num[0].isdigit() else _cn_value(num)
+            if v is not None and (num[0].isdigit() or _MAGNITUDE.search(num)):
+                out.append(Quantity(m.start(), m.end(), v, "%", "percent", m.group(0)))
+            continue
+        num, mult, unit = m.group("num"), m.group("mult"), m.group("unit")
+        arabic = num[0].isdigit()
+        if not arabic:
+            # Chinese numerals: only with a magnitude (五十个, 两千张), never inside quotes
+            if not _MAGNITUDE.search(num) or _in_quotes(text, m.start()):
+                continue
+            v = _cn_value(num)
+        else:
+            v = float(num.replace(",", ""))
+            if mult:
+                v *= {"万": 1e4, "亿": 1e8, "万亿": 1e12, "千": 1e3}[mult]
+        if v is None:
+            continue
+        end = m.end()
+        if unit is None:
+            # a bare amount with 万/亿 before a money noun is money (安排100万资金)
+            after = text[end:end + 4]
+            if mult and after.startswith(_money_nouns()):
+                unit_n, cls = "元", "money"
+            else:
+                continue
+        else:
+            unit_n, cls = unit_map[unit]
+        before, after = text[max(0, m.start() - 4):m.start()], text[end:end + 4]
+        if any((where == "before" and rx.search(before)) or (where == "after" and rx.search(after)) or
+               (where == "span" and rx.search(m.group(0))) for _, where, rx in rules):
+            continue
+        # a digit glued to a preceding digit run is not a separate number (dates already masked)
+        if m.start() > 0 and text[m.start() - 1].isdigit():
+            continue
+        comp = ">=" if (m.group("approx") or m.group("approx2")) else "="
+        raw = m.group(0).strip()
+        out.append(Quantity(m.start(), m.start() + len(m.group(0).rstrip()), v, unit_n, cls, raw, comp))
+    return _merge(text, out)
+
+
+def _merge(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """Merge ranges (1-2名, 从500元提高至900元) and group distributive lists (5%、8%)."""
+    merged: list[Quantity] = []
+    for q in qs:
+        if merged:
+            p = merged[-1]
+            between = text[p.end:q.start]
+            from_to = _FROM_TO.match(between) and re.search(r"(?:从|由)\s*$", text[max(0, p.start - 2):p.start])
+            if (_RANGE.match(between) or from_to) and (p.unit in (q.unit, "") or p.unit_class == q.unit_class):
+                p.value_from, p.value, p.end = p.value, q.value, q.end
+                p.unit, p.unit_class = q.unit, q.unit_class
+                p.raw = text[p.start:q.end]
+                p.comparator = q.comparator if q.comparator != "=" else p.comparator
+                continue
+        merged.append(q)
+    # ranges written with a unit-less start ("1-2名"): the pattern saw only "2名"
+    for q in merged:
+        m = re.search(rf"({_ARABIC})\s*(?:-|—|–|~|～)\s*$", text[max(0, q.start - 12):q.start])
+        if m and q.value_from is None and "%" not in m.group(0):
+            q.value_from = float(m.group(1).replace(",", ""))
+            q.start -= len(m.group(0))
+            q.raw = text[q.start:q.end]
+    g = 0
+    for i, q in enumerate(merged):
+        if i and _JOINERS.match(text[merged[i - 1].end:q.start]) and merged[i - 1].unit == q.unit:
+            q.group = merged[i - 1].group
+        else:
+            g += 1
+            q.group = g
+    return merged
+
+
+def infer_genre(title: str, part_titles: list[str]) -> str:
+    """Genre of a text that is not in the manifest, from its title and part headings."""
+    for genre, rx in resources.rows("title_words.tsv"):
+        if title and re.search(rx, title):
+            return genre
+    kinds = [_part_kind(t) for t in part_titles]
+    if "actual" in kinds and "target" in kinds:
+        return "progress_report"
+    return "work_plan"
+
+
+def _part_kind(title: str) -> str | None:
+    for kind, rx in resources.rows("section_kinds.tsv"):
+        if re.search(rx, title or ""):
+            return kind
+    return None
+
+
+def _last_cue(text: str, role: str) -> str:
+    best, pos = "", -1
+    for w in _cues(role):
+        i = text.rfind(w)
+        if i > pos or (i == pos and i >= 0 and len(w) > len(best)):
+            best, pos = w, i
+    return best if pos >= 0 else ""
+
+
+def _first_cue(text: str, role: str) -> str:
+    best, pos = "", len(text) + 1
+    for w in _cues(role):
+        i = text.find(w)
+        if 0 <= i < pos:
+            best, pos = w, i
+    return best
+
+
+_STOP_RIGHT = re.compile(r"(?:开展|进行|引入|发放|参与|已经|已|全部|目前|得到|达到|实现|提供|纳入|享受|,|。)")
+_PERSON_UNITS = {"人", "人次", "名", "户", "户次"}
+_TIME_HEAD = re.compile(r"^(?:到|至|在|截至)?(?:19|20)\d{2}年(?:底|末|初|前|内)?(?:前)?")
+
+
+def _strip_head(s: str, keep_verb: bool) -> str:
+    """Drop scope words (全市, 其中 …) and commitments from the head, then one verb (新增 …)
+    unless that would leave a bare scope word or a single character (培训率 stays)."""
+    cut = max((s.rfind(w) + len(w) for w in _cues("commitment") if w in s), default=0)
+    if cut and _cjk_len(s[cut:]) >= 2:
+        s = s[cut:]  # 围绕……力争2019年全市低收入人口人均年收入 -> after 力争
+    changed = True
+    while changed:
+        changed = False
+        s = _TIME_HEAD.sub("", s) if _cjk_len(_TIME_HEAD.sub("", s)) >= 2 else s
+        for w in _cues("scope") + _cues("commitment"):
+            if s.startswith(w) and len(s) > len(w) + 1:
+                s, changed = s[len(w):], True
+                break
+    if not keep_verb:
+        for w in _cues("verb"):
+            rest = s[len(w):]
+            if s.startswith(w) and len(rest) >= 2 and rest not in _cues("scope"):
+                s = rest
+                break
+        cut = max((s.rfind(w) + len(w) for w in _cues("splits") if w in s), default=0)
+        rest = s[cut:]
+        if cut and _cjk_len(rest) >= 2 and rest not in _cues("scope"):
+            s = rest
+    return s
+
+
+def _strip_tail(s: str) -> str:
+    changed = True
+    while changed and s:
+        changed = False
+        for w in _cues("neutral") + _cues("ge") + _cues("le") + _cues("approx") + ["分别", "的", "、", "按照", "按", "从", "由"]:
+            if s.endswith(w) and len(s) > len(w):
+                s, changed = s[: -len(w)], True
+                break
+    return s.strip()
+
+
+def _cjk_len(s: str) -> int:
+    return len(re.findall(r"[\u4e00-\u9fff]", s))
+
+
+def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
+    """What is counted: the noun after the measure word (建设50家养老服务网点) or, when the
+    number ends its clause or is a rate, the phrase before it (持证上岗率达到50%)."""
+    right = re.sub(r"^(?:以上|以下|以内|之内|内|左右|余|多)", "", right)
+    of = right.startswith("的")
+    r = _STOP_RIGHT.split(right[1:] if of else right, maxsplit=1)[0].strip().rstrip("、和及与")
+    left = left.lstrip("、 ")
+    if left in ("和", "及", "与", "或"):
+        left = ""
+    base = ""
+    i, w = _nearest(left, _cues("neutral") + [c for c in _cues("ge") + _cues("le") if c not in _SUFFIX_ONLY])
+    if w:
+        tail = left[i + len(w):]
+        if re.fullmatch(r"(?:每[^\d,。]{1,6}?)+", tail or "-"):
+            base, left = tail, left[:i]  # 不低于每人每月300元: the base of the rate
+        elif tail.endswith("的"):
+            # 农村低保标准不低于城市低保标准的80%: the subject, else the reference
+            subject = re.sub(r"(?:按照|按|以|对|在|为|将)$", "", left[:i].strip())
+            subject = _strip_head(_strip_tail(subject), keep_verb=False)
+            left = left[:i] if _cjk_len(subject) >= 2 else tail
+        elif tail:
+            left = tail  # 养老床位数达到每千名老年人拥有床位 -> the part after 达到
+    trailing_base = re.search(r"(?:每[^\d,。每]{1,4})+$", left)
+    if trailing_base and not base:
+        base, left = trailing_base.group(0), left[: trailing_base.start()]  # 领取了每月 | 55元
+    l_phrase = _strip_head(_strip_tail(left.strip()), keep_verb=unit in _PERSON_UNITS)
+    verbal = (_cjk_len(l_phrase) <= 2 or l_phrase.startswith("的")
+              or l_phrase.endswith(("了", "着", "过", *_cues("verb"), *_cues("scope"))))
+    if unit_class in ("percent", "percent_point") or of:
+        use_right = bool(r) and verbal
+    else:
+        use_right = bool(r) and re.match(r"[\u4e00-\u9fff“(]", r) is not None
+    phrase = r if use_right else (l_phrase or r)
+    if base and base not in phrase:
+        phrase = f"{phrase}({base.rstrip('的')})"
+    return phrase.strip()[:40]
+
+
+_SUFFIX_ONLY = ("以上", "以下", "以内", "之内", "内", "左右", "余", "多")
+
+
+def _nearest(text: str, words: list[str]) -> tuple[int, str]:
+    """The word whose last occurrence ends nearest the end of ``text``; the longer wins a
+    tie (不超过, not 超过; 提高到, not 到). ``(-1, "")`` when none occurs."""
+    best = (-1, 0, -1, "")
+    for w in words:
+        i = text.rfind(w)
+        if i >= 0 and (i + len(w), len(w)) > best[:2]:
+            best = (i + len(w), len(w), i, w)
+    return best[2], best[3]
+
+
+def _prefix_comparator(left: str) -> str:
+    """The comparator of the comparator word nearest before the number (不低于 80%)."""
+    roles = {w: sym for role, sym in (("ge", ">="), ("le", "<="), ("approx", "~")) for w in _cues(role) if w not in _SUFFIX_ONLY}
+    _, w = _nearest(left, list(roles))
+    return roles.get(w, "=")
+
+
+def extract(sections: pd.DataFrame, masked: str, doc_id: str, genre: str | None = None) -> pd.DataFrame:
+    """The ``targets`` rows of one document.
+
+    Args:
+        sections: the document's ``sections`` rows.
+        masked: its normalised text with removed spans blanked (``Cleaned.masked``).
+        doc_id: the document id.
+        genre: from the manifest; inferred from the text when None.
+    """
+    if genre is None:
+        pre = sections[sections.level == 0]
+        genre = infer_genre(pre.title.iloc[0] if len(pre) else "", sections[sections.level == 1].title.tolist())
+    default = KIND_BY_GENRE.get(genre, "target")
+    by_id = {r.section_id: r for r in sections.itertuples()}
+    rows = []
+    for sec in sections.itertuples():
+        start, end = int(sec.char_start), int(sec.own_end)
+        seg = masked[start:end]
+        first = seg.lstrip()
+        lead = len(seg) - len(first)
+        if sec.label_raw and first.startswith(sec.label_raw):
+            seg = seg[:lead] + " " * len(sec.label_raw) + seg[lead + len(sec.label_raw):]
+        part = sec
+        while part.level > 1 and pd.notna(part.parent_id):
+            part = by_id[part.parent_id]
+        context = (_part_kind(part.title) if part.level == 1 else None) or default
+        qs = find_quantities(seg)
+        groups: dict[int, list[Quantity]] = {}
+        for q in qs:
+            groups.setdefault(q.group, []).append(q)
+        prev_end = 0
+        starts = sorted(q.start for q in qs)
+        for gid, members in groups.items():
+            head, tail = members[0], members[-1]
+            s0 = max([m.end() for m in _SENT.finditer(seg, 0, head.start)] or [0])
+            s1m = _SENT.search(seg, tail.end)
+            s1 = s1m.start() if s1m else len(seg)
+            c0 = max([m.end() for m in _DELIM.finditer(seg, 0, head.start)] + [0, prev_end if prev_end <= head.start else 0])
+            c1m = _DELIM.search(seg, tail.end)
+            c1 = min([c1m.start() if c1m else len(seg)] + [x for x in starts if x > tail.end])
+            left, right = seg[c0:head.start], seg[tail.end:c1]
+            sent_left = seg[s0:head.start]
+            after = seg[tail.end:tail.end + 3]
+            comp = "="
+            for role, sym in (("ge", ">="), ("le", "<="), ("approx", "~")):
+                if any(after.startswith(w) for w in _cues(role) if w in ("以上", "以下", "以内", "之内", "内", "左右")):
+                    comp = sym
+            if comp == "=":
+                comp = _prefix_comparator(left)
+            kind = context
+            cue_a, cue_t = _last_cue(sent_left, "actual"), _last_cue(sent_left, "target")
+            if cue_t and (not cue_a or sent_left.rfind(cue_t) > sent_left.rfind(cue_a)):
+                kind = "target"
+            elif cue_a:
+                kind = "actual"
+            indicator = _indicator(left, right, head.unit, head.unit_class)
+            verb = _last_cue(left, "verb")
+            commitment = _first_cue(sent_left, "commitment")
+            sentence = re.sub(r"\s+", " ", seg[s0:s1]).strip()
+            for q in members:
+                rows.append(dict(
+                    target_id=f"{doc_id}:{start + q.start}", doc_id=doc_id, section_id=sec.section_id,
+                    value=q.value, value_from=q.value_from, unit=q.unit, raw=q.raw,
+                    comparator=q.comparator if q.comparator != "=" else comp, kind=kind,
+                    indicator=indicator, verb=verb, commitment=commitment, theme_id=None,
+                    sentence=sentence, char_start=start + q.start, char_end=start + q.end,
+                ))
+            prev_end = tail.end
+    cols = ["target_id", "doc_id", "section_id", "value", "value_from", "unit", "raw", "comparator", "kind",
+            "indicator", "verb", "commitment", "theme_id", "sentence", "char_start", "char_end"]
+    return validate(pd.DataFrame(rows, columns=cols), "targets")
+
+
+_BARE = re.compile(r"(?<![\d.·])(\d{1,4})(?=[\u4e00-\u9fff])")
+
+
+def lost_measure_words(masked: str) -> list[Span]:
+    """Flag numbers that lost their measure word (建设28幸福食堂, 新建30综合减灾示范社区):
+    a bare number after a verb or a list joiner, followed by a noun rather than a unit."""
+    units = tuple(p for p, _, _ in _units())
+    verbs = tuple(_cues("verb")) + ("和", "及", "、", "改造", "计划改造")
+    not_after = ("年", "月", "日", "号", "届", "级", "周", "岁", "次", "点", "时", "分", "万", "亿", "千", "余", "多")
+    out = []
+    for m in _BARE.finditer(masked):
+        before, after = masked[max(0, m.start() - 4):m.start()], masked[m.end():]
+        if after.startswith(units + not_after) or not before.endswith(verbs):
+            continue
+        out.append(Span(m.start(), m.end(), "lost_measure_word", masked[max(0, m.start() - 4):m.end() + 6].strip(), "flagged"))
+    return out

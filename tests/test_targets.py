@@ -1,0 +1,165 @@
+"""Quantified targets: every number form and every exclusion, on made-up sentences."""
+
+import pandas as pd
+import pytest
+
+from analysis.pipeline import process
+
+
+def targets(sentence: str, genre: str = "work_plan") -> pd.DataFrame:
+    """Targets of a one-item plan whose item body is ``sentence``."""
+    text = f"一、民政事务\n(一)推进民政工作。{sentence}\n"
+    return process(text.encode("utf-8"), "t", "t.txt", genre).targets
+
+
+def rows(sentence: str, genre: str = "work_plan") -> list[tuple]:
+    t = targets(sentence, genre)
+    return [(r.value, r.unit, r.comparator) for r in t.itertuples()]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("新增养老床位2000张。", [(2000, "张", "=")]),
+        ("为20.05万名城乡低保对象发放低保救助金1.98亿元。", [(200500, "名", "="), (198000000, "元", "=")]),
+        ("新增光伏装机150万千瓦。", [(1500000, "千瓦", "=")]),
+        ("完成造林150万亩。", [(1500000, "亩", "=")]),
+        ("新增养老床位２０００张。", [(2000, "张", "=")]),  # full-width digits
+        ("建设五十个示范点。", [(50, "个", "=")]),
+        ("新增两千张床位。", [(2000, "张", "=")]),
+        ("覆盖率达到百分之八十。", [(80, "%", "=")]),
+        ("持证上岗率达到50%以上。", [(50, "%", ">=")]),
+        ("全市4万余名优抚对象享受待遇。", [(40000, "名", ">=")]),
+        ("服务老人5000多人。", [(5000, "人", ">=")]),
+        ("低保标准不低于城市标准的80%。", [(80, "%", ">=")]),
+        ("单次救助不超过3000元。", [(3000, "元", "<=")]),
+        ("确保12小时内受灾人员得到救助。", [(12, "小时", "<=")]),
+        ("培训护理员7000名左右。", [(7000, "名", "~")]),
+        ("参保率提高2个百分点。", [(2, "百分点", "=")]),
+        ("农村低保标准不低于每人每月300元。", [(300, "元", ">=")]),
+        ("床位数达到每千名老年人拥有床位30张。", [(30, "张", "=")]),
+        ("覆盖率分别达到77%、68%、60%。", [(77, "%", "="), (68, "%", "="), (60, "%", "=")]),
+        ("保障标准分别达到870元和1460元以上。", [(870, "元", ">="), (1460, "元", ">=")]),
+        ("城乡低保分别提高5%8%以上。", [(5, "%", ">="), (8, "%", ">=")]),  # lost separator
+        ("粮食产量稳定在1200亿斤以上。", [(120000000000, "斤", ">=")]),
+        ("新增光伏装机500万千瓦、储能200万千瓦以上。", [(5000000, "千瓦", "="), (2000000, "千瓦", ">=")]),
+        ("安排100万资金扶持项目。", [(1000000, "元", "=")]),
+        ("在100 个村开展试点。", [(100, "个", "=")]),
+        ("实施医疗救助29.05万人次。", [(290500, "人次", "=")]),
+        ("新增床位1,200张。", [(1200, "张", "=")]),
+    ],
+)
+def test_number_forms(sentence, expected):
+    assert rows(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence,value,value_from,unit",
+    [
+        ("每个乡镇配有1-2名民政助理。", 2, 1, "名"),
+        ("增幅控制在5%—8%。", 8, 5, "%"),
+        ("生均补助从600元提高至800元。", 800, 600, "元"),
+        ("补助标准由500元提高到900元。", 900, 500, "元"),
+    ],
+)
+def test_ranges_keep_both_ends(sentence, value, value_from, unit):
+    t = targets(sentence)
+    assert len(t) == 1
+    r = t.iloc[0]
+    assert (r.value, r.value_from, r.unit) == (value, value_from, unit)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "2018年全面完成任务。",  # year
+        "3月底前出台方案,7月份之前完成。",  # dates
+        "贯彻津民发〔2012〕1号文件。",  # document number
+        "继续推动省59号文件落实。",  # document number
+        "加强“12349”民政服务热线建设。",  # telephone line
+        "突出抓好快乐8新游戏的培育推广,开发快3新型电脑票。",  # lottery products
+        "争创5A级婚姻登记机关。",  # grade
+        "编制“十四五”规划,落实十三五规划。",  # plan names
+        "增强“四个意识”,推进三社联动,落实两项补贴。",  # slogans with Chinese numerals
+        "贯彻中央八项规定及省委十项规定。",  # slogans with 项
+        "开展“十个一”创建活动。",  # quoted slogan
+        "保障60周岁以上老年人。",  # age threshold
+        "庆祝建党100周年。",  # anniversary
+        "举办第六届公益创投大赛,开展第二批试点。",  # ordinals
+        "落实市委九届十二次全会精神。",  # session numbers
+        "全省养老床位达到每千名老年人30张床位的标准。",  # 千名 is the base of a rate, not a count
+        "开展“铭记·2018清明祭英烈”活动。",  # a year inside a name
+        "一是加强领导,二是完善制度。",  # list markers
+    ],
+)
+def test_not_quantities(sentence):
+    t = targets(sentence)
+    assert t[~t.raw.str.contains("30张")].empty, t[["raw", "value", "unit"]]
+
+
+def test_spam_numbers_are_not_quantities():
+    res = process("一、工作\n(一)明确188比分直播城乡社区治理原则。\n".encode(), "t", "t.txt", "work_plan")
+    assert res.targets.empty
+
+
+@pytest.mark.parametrize(
+    "sentence,indicator_part",
+    [
+        ("新增养老床位2000张。", "养老床位"),
+        ("持证上岗率达到50%以上。", "持证上岗率"),
+        ("建设50家社区嵌入式养老服务网点。", "养老服务网点"),
+        ("社区养老服务设施的社会化运营率达到50%以上。", "社会化运营率"),
+        ("对22家退役士兵教育培训定点机构进行评估考核。", "定点机构"),
+        ("农村低保标准不低于每人每月300元。", "每人每月"),
+        ("床位数达到每千名老年人拥有床位30张。", "每千名老年人"),
+        ("领取了每月55元的生活补助金。", "生活补助金"),
+        ("全市90%的村委会证书已发放到位。", "村委会"),
+    ],
+)
+def test_indicator(sentence, indicator_part):
+    t = targets(sentence)
+    assert indicator_part in t.indicator.iloc[0]
+
+
+@pytest.mark.parametrize(
+    "sentence,verb,commitment",
+    [("确保新增养老床位2000张。", "新增", "确保"), ("力争培训率达到100%。", "达到", "力争"), ("探索建设3个试点。", "建设", "探索")],
+)
+def test_verb_and_commitment(sentence, verb, commitment):
+    r = targets(sentence).iloc[0]
+    assert (r.verb, r.commitment) == (verb, commitment)
+
+
+@pytest.mark.parametrize(
+    "genre,sentence,kind",
+    [
+        ("work_plan", "新增养老床位2000张。", "target"),
+        ("work_plan", "截至去年底,全市已建成养老床位2000张。", "actual"),
+        ("progress_report", "全市共发放救助金300万元。", "actual"),
+        ("progress_report", "今年计划改造20家养老机构。", "target"),
+        ("progress_report", "累计发放棉衣4420套,确保老人安全过冬。", "actual"),
+    ],
+)
+def test_kind_from_genre_and_sentence(genre, sentence, kind):
+    assert targets(sentence, genre).kind.tolist() == [kind]
+
+
+REPORT = """市民政局2031年上半年工作情况
+
+一、上半年工作进展情况
+一是救助保障有力。全市共为3万名低保对象发放救助金2亿元,城乡低保标准达到每人每月800元。
+二是养老服务提升。新增养老床位500张。
+二、存在的问题
+一是基层力量薄弱。全市仅有12家养老机构取得许可。
+三、下一步打算
+一是提高保障水平。力争城乡低保标准提高5%以上。
+二是加强养老服务。年内再新增养老床位800张。
+"""
+
+
+def test_kind_follows_part_headings_when_the_genre_is_inferred():
+    """A report that is not in the manifest: its genre and the kind of each part come from the text."""
+    res = process(REPORT.encode("utf-8"), "r", "r.txt", genre=None)
+    kinds = dict(zip(res.targets.raw, res.targets.kind))
+    assert kinds == {"3万名": "actual", "2亿元": "actual", "800元": "actual", "500张": "actual",
+                     "12家": "actual", "5%": "target", "800张": "target"}
