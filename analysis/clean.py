@@ -99,7 +99,7 @@ def _key_regex() -> tuple[re.Pattern[str], dict[str, str]]:
         fields[key] = fld
     alts = sorted(fields, key=len, reverse=True)
     body = "|".join(r"\s*".join(map(re.escape, k)) for k in alts)
-    return re.compile(rf"(?:^|(?<=\s))({body})\s*[:：]?(?=\s|$)"), fields
+    return re.compile(rf"(?:^|(?<=\s))({body})(?:\s*[:：]|(?=\s|$))"), fields
 
 
 def _parse_metadata(lines: list[Line], idx: list[int]) -> tuple[dict[str, str], set[int]]:

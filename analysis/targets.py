@@ -298,6 +298,7 @@ def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
     return phrase.strip()[:40]
 
 
+_PER_UNIT = re.compile(r"\s*/\s*([\u4e00-\u9fff]{1,2})")
 _SUFFIX_ONLY = ("以上", "以下", "以内", "之内", "内", "左右", "余", "多")
 
 
@@ -375,6 +376,9 @@ def extract(sections: pd.DataFrame, masked: str, doc_id: str, genre: str | None 
             elif cue_a:
                 kind = "actual"
             indicator = _indicator(left, right, head.unit, head.unit_class)
+            per = _PER_UNIT.match(seg, tail.end)
+            if per and f"每{per.group(1)}" not in indicator:
+                indicator = f"{indicator}(每{per.group(1)})"  # 1200元/人次
             verb = _last_cue(left, "verb")
             commitment = _first_cue(sent_left, "commitment")
             sentence = re.sub(r"\s+", " ", seg[s0:s1]).strip()

@@ -82,3 +82,22 @@ def test_government_work_report_targets():
     r = t.loc["600元提高至800元"]
     assert (r.value, r.value_from, r.unit, r.kind, r.indicator) == (800, 600, "元", "target", "生均补助")
     assert len(t) == 13
+
+
+def test_county_plan_in_gbk_with_fullwidth_layout():
+    """A county plan saved as GBK with full-width brackets and ideographic-space indents."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "county_plan_2032.txt").read_text(encoding="utf-8")
+    res = process(text.encode("gbk"), "county", "county.txt")
+    s = res.sections
+    assert s[s.level == 1].title.tolist() == ["兜牢基本民生保障底线", "提升基层治理能力"]
+    assert s[s.level == 3].title.tolist() == ["规范低保审核", "做好临时救助"]
+    assert res.header["issued_date"] == "2032-02-14"
+    assert {"navigation", "footer", "encoding_repair"} <= set(res.quality_issues.kind)
+    t = res.targets.set_index("raw")
+    assert t.loc["1200元", "indicator"].endswith("(每人次)")
+    assert t.loc["两百张", "value"] == 200
+    assert t.loc["1.3倍", "comparator"] == ">=" and t.loc["30%", "comparator"] == ">="
+    assert (res.targets.kind == "target").all()  # 工作计划: a plan
+    assert coverage_problems(len(res.decoded.text), s, res.quality_issues) == []
