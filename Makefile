@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install build report test score bench lab clean
+.PHONY: install build report test score codebook-check codebook-snapshot bench lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,13 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 score: $(STAMP)
-	$(PY) -m pytest -q -s tests/test_gold.py
+	$(PY) -m pytest -q -s tests/test_gold_outline.py tests/test_themes.py::test_gold_theme_accuracy
+
+codebook-check: $(STAMP)
+	$(PY) -m pytest -q -s tests/test_themes.py::test_codebook_changes_list_the_gold_items_that_changed_label
+
+codebook-snapshot: $(STAMP)
+	cd tests && ../$(PY) snapshot_themes.py
 
 clean:
 	rm -rf $(VENV) data/processed reports/*/ reports/latest

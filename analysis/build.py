@@ -162,6 +162,7 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
         "sections": pd.concat([r.sections for r in ordered], ignore_index=True),
         "quality_issues": pd.concat([r.quality_issues for r in ordered], ignore_index=True),
         "targets": pd.concat([r.targets for r in ordered], ignore_index=True),
+        "section_themes": pd.concat([r.section_themes for r in ordered], ignore_index=True),
     }
     return {name: write_table(df, name, paths.processed) for name, df in tables.items()}
 

@@ -22,6 +22,7 @@ from .build import Paths, build
 from .errors import UserError
 from .pipeline import DocResult, process
 from .textio import read_bytes
+from .themes import codebook_version
 
 __all__ = ["main", "suggest_metadata"]
 
@@ -72,6 +73,30 @@ def cmd_outline(args) -> int:
         print(json.dumps({"sections": _records(res.sections)}, ensure_ascii=False, indent=1))
     else:
         _print_outline(res)
+    return 0
+
+
+def cmd_themes(args) -> int:
+    res = _one_file(args.file)
+    th = res.themes_all
+    prim = th[th.is_primary].set_index("section_id")
+    sec = th[th.is_secondary].groupby("section_id").theme_id.agg(list)
+    leaves = set(res.section_themes.section_id)
+    rows = []
+    for r in res.sections.itertuples():
+        rows.append(dict(section_id=r.section_id, level=int(r.level), ordinal=int(r.ordinal), title=r.title,
+                         theme_id=prim.theme_id.get(r.section_id), score=float(prim.score.get(r.section_id, 0.0)),
+                         secondary=sec.get(r.section_id, []), is_leaf=r.section_id in leaves))
+    if args.json:
+        print(json.dumps({"sections": rows, "codebook_version": codebook_version()}, ensure_ascii=False, indent=1))
+        return 0
+    for x in rows:
+        indent = "  " * max(x["level"] - 1, 0)
+        extra = f"  (also {', '.join(x['secondary'])})" if x["secondary"] else ""
+        mark = "" if x["is_leaf"] else "  [own text]"
+        print(f"{x['section_id']:<24} {indent}{x['title'][:24]:<26} {x['theme_id']} {x['score']:.1f}{extra}{mark}")
+    leaf = res.section_themes[res.section_themes.is_primary]
+    print(f"-- {len(leaf)} leaf sections, {int((leaf.theme_id == 'unclassified').sum())} unclassified; codebook {codebook_version()}")
     return 0
 
 
@@ -195,6 +220,11 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("file")
     t.add_argument("--json", action="store_true", help='print {"targets": [...]}')
     t.set_defaults(func=cmd_targets)
+
+    th = sub.add_parser("themes", help="theme of every section of any text file")
+    th.add_argument("file")
+    th.add_argument("--json", action="store_true", help='print {"sections": [...]}')
+    th.set_defaults(func=cmd_themes)
 
     a = sub.add_parser("add", help="copy a document into data/raw and add its manifest row")
     a.add_argument("file")

@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-__all__ = ["title_match", "score_outline", "match_targets", "score_targets"]
+__all__ = ["title_match", "score_outline", "match_targets", "score_targets", "theme_predictions", "confusion"]
 
 
 def _key(title: str) -> str:
@@ -107,3 +107,26 @@ def score_targets(matches: pd.DataFrame) -> dict[str, float]:
         comparator=float(t.comparator_ok.mean()) if len(t) else 1.0,
         indicator=float(t.indicator_ok.mean()) if len(t) else 1.0,
     )
+
+
+def theme_predictions(sections: pd.DataFrame, section_themes: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Predicted primary theme of each gold item (``item_n`` = n-th level-2 section of its document)."""
+    prim = section_themes[section_themes.is_primary].set_index("section_id").theme_id
+    rows = []
+    for doc_id, g in gold.groupby("doc_id", sort=False):
+        items = sections[(sections.doc_id == doc_id) & (sections.level == 2)].section_id.tolist()
+        for r in g.itertuples():
+            sid = items[int(r.item_n) - 1] if int(r.item_n) <= len(items) else None
+            rows.append(dict(doc_id=doc_id, item_n=int(r.item_n), title=r.title, theme=r.theme,
+                             also_acceptable=r.also_acceptable, predicted=prim.get(sid, "missing")))
+    df = pd.DataFrame(rows)
+    df["correct"] = df.predicted == df.theme
+    df["lenient"] = df.correct | df.apply(lambda r: r.predicted in str(r.also_acceptable).split(";"), axis=1)
+    return df
+
+
+def confusion(pred: pd.DataFrame) -> pd.DataFrame:
+    """Gold theme (rows) by predicted theme (columns), counts, with per-theme recall."""
+    tab = pd.crosstab(pred.theme, pred.predicted)
+    tab["recall"] = [tab.at[t, t] / tab.loc[t].sum() if t in tab.columns else 0.0 for t in tab.index]
+    return tab

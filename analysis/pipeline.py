@@ -14,6 +14,7 @@ from .clean import Span, scan
 from .outline import parse
 from .schema import validate
 from .targets import extract, lost_measure_words
+from .themes import classify, leaf_sections
 from .textio import Decoded, decode_bytes
 
 __all__ = ["DocResult", "process", "issues_frame"]
@@ -29,6 +30,8 @@ class DocResult:
     quality_issues: pd.DataFrame
     header: dict[str, str]
     targets: pd.DataFrame
+    section_themes: pd.DataFrame
+    themes_all: pd.DataFrame
 
 
 def issues_frame(doc_id: str, spans: list[Span]) -> pd.DataFrame:
@@ -63,5 +66,11 @@ def process(data: bytes, doc_id: str, name: str = "input", genre: str | None = N
     cleaned = scan(decoded.text)
     outline = parse(cleaned, doc_id)
     targets = extract(outline.sections, cleaned.masked, doc_id, genre)
+    themes_all = classify(outline.sections, leaves_only=False)
+    primary = themes_all[themes_all.is_primary].set_index("section_id").theme_id
+    targets["theme_id"] = targets.section_id.map(primary).astype("string")
+    leaves = set(leaf_sections(outline.sections).section_id)
+    section_themes = themes_all[themes_all.section_id.isin(leaves)].reset_index(drop=True)
     spans = _decoding_spans(decoded) + cleaned.spans + outline.issues + lost_measure_words(cleaned.masked)
-    return DocResult(doc_id, decoded, outline.sections, issues_frame(doc_id, spans), cleaned.header, targets)
+    return DocResult(doc_id, decoded, outline.sections, issues_frame(doc_id, spans), cleaned.header, targets,
+                     section_themes, themes_all)

@@ -54,8 +54,13 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "indicator": ("string", "What is counted (养老床位, 持证上岗率 …), with a rate's base in brackets (每人每月)."),
     "verb": ("string", "What is done to it: 新增, 新建, 达到, 提高 … (empty when none)."),
     "commitment": ("string", "How firm: 确保, 力争, 探索, 计划 … (empty when none)."),
-    "theme_id": ("string", "Primary theme of the section the quantity is in (null until themes are built)."),
+    "theme_id": ("string", "Codebook theme (resources/codebook.toml) or 'unclassified'; in targets, the primary theme of the quantity's section."),
     "sentence": ("string", "The sentence the quantity is in."),
+    "score": ("float64", "Keyword score of the theme for the section (title weighs most)."),
+    "share": ("float64", "score divided by the section's total score over all themes."),
+    "is_primary": ("bool", "The section's one primary theme (or 'unclassified')."),
+    "is_secondary": ("bool", "Another theme scoring at least half the primary."),
+    "codebook_version": ("string", "Version of resources/codebook.toml that labelled the row: '<version>+<file hash>'."),
     "excerpt": ("string", "The text concerned, shortened."),
     "action": ("string", "removed (cut from section text), parsed (metadata read), flagged (kept), repaired."),
 }
@@ -80,6 +85,11 @@ TABLES: dict[str, dict] = {
         "columns": ["target_id", "doc_id", "section_id", "value", "value_from", "unit", "raw", "comparator",
                     "kind", "indicator", "verb", "commitment", "theme_id", "sentence", "char_start", "char_end"],
         "key": ["target_id"],
+    },
+    "section_themes": {
+        "description": "Theme scores of every leaf section; exactly one primary row per leaf.",
+        "columns": ["section_id", "doc_id", "theme_id", "score", "share", "is_primary", "is_secondary", "codebook_version"],
+        "key": ["section_id", "theme_id"],
     },
     "quality_issues": {
         "description": "What cleaning and parsing removed, repaired or flagged in the source.",
