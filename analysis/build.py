@@ -18,6 +18,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from . import manifest as mf
+from .corpus import analyze
 from .errors import UserError
 from .pipeline import DocResult, process
 from .schema import TABLES, validate
@@ -164,6 +165,7 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
         "targets": pd.concat([r.targets for r in ordered], ignore_index=True),
         "section_themes": pd.concat([r.section_themes for r in ordered], ignore_index=True),
     }
+    tables.update(analyze(ordered))
     return {name: write_table(df, name, paths.processed) for name, df in tables.items()}
 
 

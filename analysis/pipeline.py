@@ -13,6 +13,7 @@ import pandas as pd
 from .clean import Span, scan
 from .outline import parse
 from .schema import validate
+from .segment import cut
 from .targets import extract, lost_measure_words
 from .themes import classify, leaf_sections
 from .textio import Decoded, decode_bytes
@@ -32,6 +33,7 @@ class DocResult:
     targets: pd.DataFrame
     section_themes: pd.DataFrame
     themes_all: pd.DataFrame
+    tokens: dict[str, list[str]]
 
 
 def issues_frame(doc_id: str, spans: list[Span]) -> pd.DataFrame:
@@ -66,11 +68,13 @@ def process(data: bytes, doc_id: str, name: str = "input", genre: str | None = N
     cleaned = scan(decoded.text)
     outline = parse(cleaned, doc_id)
     targets = extract(outline.sections, cleaned.masked, doc_id, genre)
-    themes_all = classify(outline.sections, leaves_only=False)
+    # each section's own text is segmented once; themes and TF-IDF share the tokens
+    tokens = {sid: cut(text) for sid, text in zip(outline.sections.section_id, outline.sections.text)}
+    themes_all = classify(outline.sections, leaves_only=False, tokens=tokens)
     primary = themes_all[themes_all.is_primary].set_index("section_id").theme_id
     targets["theme_id"] = targets.section_id.map(primary).astype("string")
     leaves = set(leaf_sections(outline.sections).section_id)
     section_themes = themes_all[themes_all.section_id.isin(leaves)].reset_index(drop=True)
     spans = _decoding_spans(decoded) + cleaned.spans + outline.issues + lost_measure_words(cleaned.masked)
     return DocResult(doc_id, decoded, outline.sections, issues_frame(doc_id, spans), cleaned.header, targets,
-                     section_themes, themes_all)
+                     section_themes, themes_all, tokens)

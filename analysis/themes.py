@@ -93,12 +93,14 @@ def _body(row) -> str:
     return (first + "\n" + rest).strip()
 
 
-def classify(sections: pd.DataFrame, leaves_only: bool = True) -> pd.DataFrame:
+def classify(sections: pd.DataFrame, leaves_only: bool = True, tokens: dict[str, list[str]] | None = None) -> pd.DataFrame:
     """``section_themes`` rows for every leaf section of ``sections``.
 
     One row per leaf and theme with a positive score, plus exactly one primary row per leaf
     (the ``unclassified`` pseudo-theme when no theme reaches ``MIN_SCORE``). With
     ``leaves_only=False`` a part's own text (heading and intro) is classified too.
+    ``tokens`` maps section_id to the jieba tokens of its ``text`` (segmented here if absent);
+    the body then is the whole own text, title included.
     """
     by_id = sections.set_index("section_id")
     version = codebook_version()
@@ -108,7 +110,9 @@ def classify(sections: pd.DataFrame, leaves_only: bool = True) -> pd.DataFrame:
         while isinstance(pid, str):
             chain.append(str(by_id.at[pid, "title"]))
             pid = by_id.at[pid, "parent_id"]
-        scores = score_text(str(r.title) if r.level > 0 else "", _body(r) if r.level > 0 else str(r.text), " ".join(chain))
+        toks = tokens.get(r.section_id) if tokens is not None else None
+        body = str(r.text) if toks is not None or r.level == 0 else _body(r)
+        scores = score_text(str(r.title) if r.level > 0 else "", body, " ".join(chain), body_tokens=toks)
         best = max(scores, key=lambda t: (scores[t], -THEMES.index(t)))
         top = scores[best]
         primary = best if top >= MIN_SCORE else UNCLASSIFIED

@@ -1,0 +1,159 @@
+"""Terms, clusters, similarity, distinctive terms and the comparison functions."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.compare import comparable_targets, commitment_mix, confounding_note, specificity, theme_shares_wide
+from analysis.corpus import clustering_input
+from analysis.terms import (agreement, cluster_sections, cluster_terms, content_terms, distinctive_terms,
+                            doc_similarity, log_odds_dirichlet, section_matrix, tokenize)
+from conftest import GOLD, SEEDS
+
+
+def test_tokenizer_drops_formulas_numbers_and_function_words():
+    terms = tokenize("深入贯彻习近平新时代中国特色社会主义思想,进一步推进居家养老服务,新增床位2000张,落实“四个意识”。")
+    assert "居家养老" in terms and "床位" in terms
+    for gone in ("习近平新时代中国特色社会主义思想", "深入贯彻", "进一步", "2000", "四个", "的"):
+        assert gone not in terms
+
+
+def test_vectorizer_takes_jieba_as_tokenizer():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    X = TfidfVectorizer(tokenizer=tokenize, token_pattern=None).fit(["推进居家养老服务", "规范殡葬管理和公墓建设"])
+    assert {"居家养老", "殡葬", "公墓"} <= set(X.get_feature_names_out())
+
+
+def test_log_odds_by_hand():
+    """
+    group a: x 8, y 2 (n=10); rest b: x 2, y 8 (n=10); prior x 1, y 1 (a0=2)
+    delta_x = log(9/(10+2-8-1)) - log(3/(10+2-2-1)) = log(9/3) - log(3/9) = 2 log 3
+    var_x = 1/9 + 1/3 = 4/9 -> z_x = 2 log 3 / (2/3) = 3 log 3
+    """
+    lo = log_odds_dirichlet(pd.Series({"x": 8, "y": 2}), pd.Series({"x": 2, "y": 8}), pd.Series({"x": 1.0, "y": 1.0}))
+    lo = lo.set_index("term")
+    assert lo.log_odds["x"] == pytest.approx(2 * math.log(3))
+    assert lo.z["x"] == pytest.approx(3 * math.log(3))
+    assert lo.log_odds["y"] == pytest.approx(-2 * math.log(3))
+    assert lo.count_group.tolist() == [8, 2]
+
+
+def test_distinctive_terms_rank_each_groups_own_vocabulary():
+    groups = {"a": ["养老"] * 6 + ["救助"] * 2, "b": ["救助"] * 6 + ["养老"] * 2, "c": ["殡葬"] * 5 + ["养老", "救助"]}
+    d = distinctive_terms(groups, top_n=1)
+    assert dict(zip(d.group, d.term)) == {"a": "养老", "b": "救助", "c": "殡葬"}
+    assert (d.z > 0).all() and d["rank"].eq(1).all()
+
+
+def test_similarity_of_three_documents():
+    """a and b share their vocabulary, c shares nothing: sim(a,b) > 0 = sim(a,c); diagonal 1."""
+    s = doc_similarity(["a", "b", "c"], [["养老", "床位", "护理"], ["养老", "床位", "低保"], ["殡葬", "公墓"]])
+    m = s.pivot(index="doc_a", columns="doc_b", values="similarity")
+    np.testing.assert_allclose(np.diag(m), 1.0)
+    assert m.loc["a", "b"] > 0.3 and m.loc["a", "c"] == 0.0 and m.loc["a", "b"] == m.loc["b", "a"]
+    assert len(s) == 9
+
+
+def test_class_based_tfidf_by_hand():
+    """
+    cluster 0: 养老 x2, 床位 x1; cluster 1: 殡葬 x2, 养老 x1. A = 3 terms per cluster.
+    w(床位, 0) = 1/3 * log(1 + 3/1); w(养老, 0) = 2/3 * log(1 + 3/3)
+    """
+    ct = cluster_terms(np.array([0, 0, 1]), [["养老", "床位"], ["养老"], ["殡葬", "殡葬", "养老"]])
+    w = ct.set_index(["cluster_id", "term"]).weight
+    assert w[(0, "床位")] == pytest.approx(1 / 3 * math.log(4), abs=1e-6)
+    assert w[(0, "养老")] == pytest.approx(2 / 3 * math.log(2), abs=1e-6)
+    assert ct[ct.cluster_id == 1].term.iloc[0] == "殡葬"
+
+
+def test_clusters_of_a_tiny_corpus():
+    terms = [["养老", "床位"], ["养老", "床位", "护理"], ["殡葬", "公墓"], ["殡葬", "公墓", "火化"]]
+    sc, ct = cluster_sections(["s1", "s2", "s3", "s4"], terms, k=2, min_df=1)
+    assert sc.cluster_id.iloc[0] == sc.cluster_id.iloc[1] != sc.cluster_id.iloc[2] == sc.cluster_id.iloc[3]
+    assert set(ct.cluster_id) == set(sc.cluster_id)
+
+
+@pytest.fixture(scope="module")
+def seed_clustering(seed_results):
+    ids, terms = clustering_input([seed_results[d] for d in SEEDS])
+    gold = pd.read_csv(GOLD / "themes.csv", keep_default_na=False)
+    items = pd.concat([seed_results[d].sections for d in SEEDS])
+    items = items[items.level == 2]
+    labels = {}
+    for doc_id, g in gold.groupby("doc_id"):
+        sids = items[items.doc_id == doc_id].section_id.tolist()
+        labels.update({sids[r.item_n - 1]: r.theme for r in g.itertuples()})
+    prim = pd.concat([seed_results[d].section_themes for d in SEEDS])
+    prim = prim[prim.is_primary].set_index("section_id").theme_id
+    return ids, terms, labels, prim
+
+
+def test_clusters_agree_with_gold_themes(seed_clustering):
+    """V-measure of the default clustering (k by silhouette) against the gold themes of the
+    122 gold items, and against our primary themes for all 157 items; 5 seeds."""
+    ids, terms, labels, prim = seed_clustering
+    runs = []
+    for seed in range(5):
+        sc, _ = cluster_sections(ids, terms, seed=seed)
+        lab = dict(zip(sc.section_id, sc.cluster_id))
+        gold_ids = [s for s in ids if s in labels]
+        a = agreement([labels[s] for s in gold_ids], [lab[s] for s in gold_ids])
+        b = agreement([prim[s] for s in ids], [lab[s] for s in ids])
+        runs.append(dict(seed=seed, k=int(sc.k.iloc[0]), **a, v_all157=b["v_measure"], ari_all157=b["ari"]))
+    r = pd.DataFrame(runs)
+    print("\nclusters vs gold themes (mean ± sd over 5 seeds):")
+    for c in ("k", "ari", "v_measure", "homogeneity", "v_all157", "ari_all157"):
+        print(f"  {c}: {r[c].mean():.3f} ± {r[c].std():.3f}")
+    assert len(ids) == 157 and len(labels) == 122
+    assert r.v_measure.mean() >= 0.70 and r.v_all157.mean() >= 0.70
+
+
+DOCS = pd.DataFrame({"doc_id": ["a", "b"], "jurisdiction_zh": ["甲市", "乙市"], "year": [2018, 2021],
+                     "genre": ["work_plan", "work_plan"], "n_chars": [10000, 5000]})
+
+
+def test_specificity_by_hand():
+    """a: 2 items, one with a target, 3 targets in 10,000 chars; b: 1 item, no target (1 actual)."""
+    secs = pd.DataFrame({"section_id": ["a:1", "a:1.1", "a:1.2", "b:1", "b:1.1"], "doc_id": ["a", "a", "a", "b", "b"],
+                         "level": [1, 2, 2, 1, 2], "parent_id": [None, "a:1", "a:1", None, "b:1"]})
+    t = pd.DataFrame({"doc_id": ["a", "a", "a", "b"], "section_id": ["a:1.1", "a:1.1", "a:1.1", "b:1.1"],
+                      "kind": ["target", "target", "target", "actual"]})
+    s = specificity(DOCS, secs, t).set_index("doc_id")
+    assert s.targets_per_10k_chars.tolist() == [3.0, 0.0]
+    assert s.share_items_with_target.tolist() == [0.5, 0.0]
+    assert s.n_quantities.tolist() == [3, 1]
+
+
+def test_commitment_mix_and_comparable_targets():
+    t = pd.DataFrame({
+        "doc_id": ["a", "a", "b", "b"], "kind": "target", "commitment": ["确保", "", "力争", "力争"],
+        "indicator": ["养老床位", "持证上岗率", "养老机构床位", "殡葬"], "unit": ["张", "%", "张", "个"],
+        "value": [2000.0, 50.0, 4000.0, 3.0], "value_from": np.nan, "comparator": "=", "raw": "", "sentence": ""})
+    mix = commitment_mix(t).set_index(["doc_id", "commitment"]).share
+    assert mix[("a", "确保")] == 0.5 and mix[("a", "(none)")] == 0.5 and mix[("b", "力争")] == 1.0
+    comp = comparable_targets(t, DOCS)
+    assert comp.group.unique().tolist() == ["elderly_beds"]
+    assert comp[["doc_id", "year", "value"]].values.tolist() == [["a", 2018, 2000.0], ["b", 2021, 4000.0]]
+
+
+def test_confounding_note():
+    assert "mixes place and time" in confounding_note(DOCS)
+    same_city = DOCS.assign(jurisdiction_zh="甲市")
+    assert "over time within one jurisdiction" in confounding_note(same_city)
+    same_year = DOCS.assign(year=2020)
+    assert confounding_note(same_year) == ""
+
+
+def test_theme_shares_wide():
+    shares = pd.DataFrame({"doc_id": ["a", "a", "b"], "theme_id": ["x", "y", "x"], "share": [0.6, 0.4, 1.0]})
+    pd.testing.assert_frame_equal(
+        theme_shares_wide(shares),
+        pd.DataFrame({"a": [0.6, 0.4], "b": [1.0, 0.0]}, index=pd.Index(["x", "y"], name="theme_id")).rename_axis(columns="doc_id"),
+    )
+
+
+def test_content_terms_filter():
+    assert content_terms(["养老", "的", "2000", "二十", "四个", "ABC", "床位"]) == ["养老", "床位"]
