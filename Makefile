@@ -19,7 +19,13 @@ install: $(STAMP)
 build: $(STAMP)
 	$(VENV)/bin/minzheng build
 
-report: build
+report: $(STAMP)
+	$(VENV)/bin/minzheng report
+
+lab: $(STAMP)
+	$(PY) -m ipykernel install --sys-prefix --name minzheng --display-name "minzheng (.venv)"
+	$(VENV)/bin/jupytext --sync notebooks/*.py
+	cd notebooks && ../$(VENV)/bin/jupyter lab
 
 test: $(STAMP)
 	$(PY) -m pytest -q

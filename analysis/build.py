@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from . import manifest as mf
 from .corpus import analyze
 from .errors import UserError
 from .pipeline import DocResult, process
-from .schema import TABLES, validate
+from .schema import COLUMNS, TABLES, validate
 from .textio import sha256_bytes
 
 __all__ = ["Paths", "build", "code_fingerprint", "write_table", "read_table"]
@@ -70,7 +70,8 @@ def write_table(df: pd.DataFrame, table: str, out_dir: Path) -> pd.DataFrame:
     df = validate(df, table)
     out_dir.mkdir(parents=True, exist_ok=True)
     df.to_parquet(out_dir / f"{table}.parquet", index=False)
-    df.to_csv(out_dir / f"{table}.csv", index=False, encoding="utf-8-sig")
+    flat = df.assign(**{c: df[c].map(" ".join) for c in df.columns if COLUMNS[c][0] == "object"})
+    flat.to_csv(out_dir / f"{table}.csv", index=False, encoding="utf-8-sig")
     return df
 
 
@@ -83,7 +84,11 @@ def read_table(table: str, root: Path | str = ".") -> pd.DataFrame:
     p = Paths(Path(root)).processed / f"{table}.parquet"
     if not p.exists():
         raise UserError(f"{p} does not exist: run `minzheng build` first")
-    return validate(pd.read_parquet(p), table)
+    df = pd.read_parquet(p)
+    for c in df.columns:
+        if COLUMNS.get(c, ("",))[0] == "object":
+            df[c] = df[c].map(list)
+    return validate(df, table)
 
 
 def _run(args: tuple[bytes, str, str, str]) -> DocResult:

@@ -120,6 +120,12 @@ def cmd_targets(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from .report import run_report
+
+    return run_report(args.root, out=args.out, only=args.only, workers=args.workers, progress=not args.no_progress)
+
+
 def cmd_build(args) -> int:
     tables = build(args.root, workers=args.workers, progress=not args.no_progress)
     docs, qi = tables["documents"], tables["quality_issues"]
@@ -215,6 +221,14 @@ def _parser() -> argparse.ArgumentParser:
     o.add_argument("file")
     o.add_argument("--json", action="store_true", help='print {"sections": [...]}')
     o.set_defaults(func=cmd_outline)
+
+    r = sub.add_parser("report", help="run the notebooks and write HTML reports, figures and an index")
+    r.add_argument("--root", default=".", help="project folder holding data/ and notebooks/ (default: .)")
+    r.add_argument("--out", default=None, help="output folder (default: reports/<date>, and reports/latest)")
+    r.add_argument("--only", default=None, help="run one notebook: city_profile, cross_city or section_clusters")
+    r.add_argument("--workers", type=int, default=None, help="notebooks run at once (default: 2)")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.set_defaults(func=cmd_report)
 
     t = sub.add_parser("targets", help="quantified targets of any text file")
     t.add_argument("file")

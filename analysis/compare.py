@@ -8,7 +8,21 @@ import pandas as pd
 
 from . import resources
 
-__all__ = ["theme_shares_wide", "specificity", "commitment_mix", "comparable_targets", "confounding_note", "indicator_group"]
+__all__ = ["document_summary", "theme_shares_wide", "specificity", "commitment_mix", "comparable_targets", "confounding_note", "indicator_group"]
+
+
+def document_summary(documents: pd.DataFrame, doc_id: str, n_targets: int) -> str:
+    """A Markdown heading and one line of facts about a document (fields may be missing)."""
+    d = documents.set_index("doc_id").loc[doc_id]
+
+    def val(field: str, default: str = "") -> str:
+        v = d.get(field)
+        return default if v is None or pd.isna(v) or str(v) == "" else str(v)
+
+    title = val("title_zh", f"({doc_id}: no title in the source)")
+    return (f"## {val('jurisdiction_zh')} · {val('year')} · {title}\n\n"
+            f"{val('publisher_zh', 'publisher unknown')} · genre **{val('genre')}** · {int(d.n_chars):,} characters · "
+            f"{int(d.n_parts)} parts · {int(d.n_items)} items · {n_targets} quantities · {int(d.n_quality_issues)} quality issues")
 
 
 def theme_shares_wide(shares: pd.DataFrame, value: str = "share") -> pd.DataFrame:
@@ -51,10 +65,11 @@ def commitment_mix(targets: pd.DataFrame, kind: str = "target") -> pd.DataFrame:
     return counts
 
 
-def indicator_group(indicator: str, unit: str) -> str | None:
+def indicator_group(indicator: str, unit: str, verb: str = "") -> str | None:
     """The comparable-indicator group of a target (resources/indicator_groups.tsv), if any."""
+    text = f"{indicator or ''} {verb or ''}"
     for group, _, units, rx in resources.rows("indicator_groups.tsv"):
-        if unit in units.split(",") and re.search(rx, indicator or ""):
+        if unit in units.split(",") and re.search(rx, text):
             return group
     return None
 
@@ -62,14 +77,21 @@ def indicator_group(indicator: str, unit: str) -> str | None:
 def comparable_targets(targets: pd.DataFrame, documents: pd.DataFrame, min_docs: int = 2) -> pd.DataFrame:
     """Targets of the same indicator across documents, with each document's place and year.
 
-    Only groups found in at least ``min_docs`` documents are kept.
+    A group is an indicator group of ``resources/indicator_groups.tsv`` in one unit, rates
+    apart from counts (``elderly_beds:张``, ``dibao_standard:%``). Only groups found in at
+    least ``min_docs`` documents are kept.
     """
     labels = {g: label for g, label, _, _ in resources.rows("indicator_groups.tsv")}
-    t = targets.assign(group=[indicator_group(i, u) for i, u in zip(targets.indicator, targets.unit)]).dropna(subset=["group"])
+    groups = [indicator_group(i, u, v) for i, u, v in zip(targets.indicator, targets.unit, targets.verb)]
+    rate = targets.indicator.fillna("").str.contains("每").to_numpy()
+    # a rate (每千名老年人拥有床位30张) is not comparable with a count (新增床位2000张), nor % with 元
+    t = targets.assign(group=[None if g is None else f"{g}{'_rate' if r else ''}:{u}" for g, r, u in zip(groups, rate, targets.unit)])
+    t = t.dropna(subset=["group"])
     keep = t.groupby("group").doc_id.nunique()
     t = t[t.group.isin(keep[keep >= min_docs].index)]
     t = t.merge(documents[["doc_id", "jurisdiction_zh", "year", "genre"]], on="doc_id", how="left")
-    t["group_label"] = t.group.map(labels)
+    base = t.group.str.split(":").str[0]
+    t["group_label"] = [labels[b.removesuffix("_rate")] + (" (rate)" if b.endswith("_rate") else "") for b in base]
     cols = ["group", "group_label", "doc_id", "jurisdiction_zh", "year", "kind", "value", "value_from", "unit",
             "comparator", "indicator", "raw", "sentence"]
     return t[cols].sort_values(["group", "year", "doc_id", "value"]).reset_index(drop=True)

@@ -23,14 +23,16 @@ def clustering_input(results: list[DocResult]) -> tuple[list[str], list[list[str
 
 
 def analyze(results: list[DocResult], k: int | None = None, min_df: int = 2, seed: int = 0) -> dict[str, pd.DataFrame]:
-    """``section_clusters``, ``cluster_terms``, ``doc_similarity`` and ``distinctive_terms``."""
+    """``section_terms``, ``section_clusters``, ``cluster_terms``, ``doc_similarity`` and ``distinctive_terms``."""
     ids, terms = clustering_input(results)
+    section_terms = pd.DataFrame({"section_id": ids, "doc_id": [i.split(":")[0] for i in ids], "terms": terms})
     if len(ids) >= 2:
         clusters, cterms = cluster_sections(ids, terms, k=k, min_df=min_df, seed=seed)
     else:
         clusters, cterms = cluster_sections(ids, terms, k=1, min_df=1, seed=seed) if ids else (None, None)
     doc_terms = {r.doc_id: [t for sid in r.sections.section_id for t in content_terms(r.tokens[sid])] for r in results}
     out = {
+        "section_terms": section_terms,
         "doc_similarity": doc_similarity(list(doc_terms), list(doc_terms.values())),
         "distinctive_terms": distinctive_terms(doc_terms),
     }

@@ -67,6 +67,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "min_df": ("int64", "Minimum number of sections a term must occur in."),
     "seed": ("int64", "Random seed of the run."),
     "term": ("string", "A jieba token kept by analysis.terms.content_terms."),
+    "terms": ("object", "The section's content terms in order (a list; Parquet list<string>)."),
     "weight": ("float64", "Class-based TF-IDF weight of the term in the cluster."),
     "rank": ("int64", "Rank of the term within its cluster or group, from 1."),
     "count": ("int64", "Occurrences of the term in the cluster."),
@@ -108,6 +109,11 @@ TABLES: dict[str, dict] = {
         "description": "Theme scores of every leaf section; exactly one primary row per leaf.",
         "columns": ["section_id", "doc_id", "theme_id", "score", "share", "is_primary", "is_secondary", "codebook_version"],
         "key": ["section_id", "theme_id"],
+    },
+    "section_terms": {
+        "description": "Content terms of every leaf section below the preamble: the input of TF-IDF and clustering.",
+        "columns": ["section_id", "doc_id", "terms"],
+        "key": ["section_id"],
     },
     "section_clusters": {
         "description": "TF-IDF cluster of every leaf section below the preamble.",

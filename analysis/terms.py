@@ -24,7 +24,7 @@ from .schema import validate
 from .segment import cut
 
 __all__ = [
-    "stopwords", "content_terms", "tokenize", "section_matrix", "choose_k", "cluster_sections", "cluster_terms",
+    "stopwords", "content_terms", "tokenize", "section_matrix", "best_k", "choose_k", "cluster_sections", "cluster_terms",
     "silhouette_by_k", "agreement", "doc_similarity", "log_odds_dirichlet", "distinctive_terms", "AGGLOMERATIVE_MAX",
     "K_RANGE",
 ]
@@ -96,12 +96,16 @@ def silhouette_by_k(X, ks=K_RANGE, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame({"k": ks, "silhouette": [_silhouette(X, _labels(X, k, seed), seed) for k in ks]})
 
 
+def best_k(silhouettes: pd.DataFrame, n: int) -> int:
+    """The k with the best silhouette in a :func:`silhouette_by_k` frame (2 when it is empty)."""
+    if silhouettes.empty or silhouettes.silhouette.isna().all():
+        return max(1, min(2, n))
+    return int(silhouettes.loc[silhouettes.silhouette.idxmax(), "k"])
+
+
 def choose_k(X, ks=K_RANGE, seed: int = 0) -> int:
     """The k with the best silhouette in ``ks``."""
-    s = silhouette_by_k(X, ks, seed)
-    if s.empty:
-        return max(1, min(2, X.shape[0]))
-    return int(s.loc[s.silhouette.idxmax(), "k"])
+    return best_k(silhouette_by_k(X, ks, seed), X.shape[0])
 
 
 def cluster_sections(section_ids: list[str], term_lists: list[list[str]], k: int | None = None, min_df: int = 2,

@@ -131,11 +131,12 @@ def test_commitment_mix_and_comparable_targets():
     t = pd.DataFrame({
         "doc_id": ["a", "a", "b", "b"], "kind": "target", "commitment": ["确保", "", "力争", "力争"],
         "indicator": ["养老床位", "持证上岗率", "养老机构床位", "殡葬"], "unit": ["张", "%", "张", "个"],
-        "value": [2000.0, 50.0, 4000.0, 3.0], "value_from": np.nan, "comparator": "=", "raw": "", "sentence": ""})
+        "value": [2000.0, 50.0, 4000.0, 3.0], "value_from": np.nan, "comparator": "=", "raw": "", "sentence": "",
+        "verb": ["新增", "达到", "新增", "建设"]})
     mix = commitment_mix(t).set_index(["doc_id", "commitment"]).share
     assert mix[("a", "确保")] == 0.5 and mix[("a", "(none)")] == 0.5 and mix[("b", "力争")] == 1.0
     comp = comparable_targets(t, DOCS)
-    assert comp.group.unique().tolist() == ["elderly_beds"]
+    assert comp.group.unique().tolist() == ["elderly_beds:张"]
     assert comp[["doc_id", "year", "value"]].values.tolist() == [["a", 2018, 2000.0], ["b", 2021, 4000.0]]
 
 
@@ -157,3 +158,15 @@ def test_theme_shares_wide():
 
 def test_content_terms_filter():
     assert content_terms(["养老", "的", "2000", "二十", "四个", "ABC", "床位"]) == ["养老", "床位"]
+
+
+def test_rates_and_units_are_never_mixed_in_comparable_targets():
+    """每千名老年人拥有床位30张 is a rate, not a bed count; a 5% rise is not a level in 元."""
+    t = pd.DataFrame({
+        "doc_id": ["a", "b", "a", "b", "a", "b"], "kind": "target", "commitment": "",
+        "indicator": ["养老床位", "养老机构床位", "每千名老年人拥有床位", "每千名老年人拥有床位", "城乡低保", "农村低保标准"],
+        "verb": ["新增", "新增", "达到", "达到", "提高", ""], "unit": ["张", "张", "张", "张", "%", "元"],
+        "value": [2000.0, 4000.0, 30.0, 35.0, 5.0, 300.0], "value_from": np.nan, "comparator": "=", "raw": "", "sentence": ""})
+    comp = comparable_targets(t, DOCS)
+    assert sorted(set(comp.group)) == ["elderly_beds:张", "elderly_beds_rate:张"]
+    assert set(comp[comp.group == "elderly_beds:张"].value) == {2000.0, 4000.0}

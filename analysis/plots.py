@@ -1,0 +1,315 @@
+"""Briefing-ready charts: each function takes a tidy table and returns a Figure.
+
+At import, Noto Sans CJK SC (shipped by the mplfonts package from PyPI) is registered with
+matplotlib's font manager and made the default, so Chinese renders on a fresh machine with
+no system font and no manual step. Figures are 16:9 (12.8 x 7.2 in; 2560 x 1440 px at the
+200 dpi of :class:`FigureSaver`), carry a title, axis labels and a source line, and use
+colour-blind-safe colours (Okabe-Ito for categories, cividis for heatmaps).
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources as _ires
+from pathlib import Path
+
+import matplotlib
+import matplotlib.lines
+import matplotlib.pyplot as plt
+import matplotlib.ticker
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+
+__all__ = ["FONT", "OKABE_ITO", "FigureSaver", "table", "source_line", "theme_mix", "outline_overview", "targets_by_theme",
+           "quality_issues", "theme_shares_compare", "specificity", "comparable_targets", "similarity_heatmap",
+           "distinctive_terms", "silhouette", "cluster_sizes", "cluster_theme_agreement"]
+
+FONT = "Noto Sans CJK SC"
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+SIZE = (12.8, 7.2)
+
+
+def _register_font() -> None:
+    path = Path(str(_ires.files("mplfonts").joinpath("fonts").joinpath("NotoSansCJKsc-Regular.otf")))
+    font_manager.fontManager.addfont(str(path))
+    matplotlib.rcParams.update({
+        "font.family": [FONT],
+        "axes.unicode_minus": False,
+        "figure.figsize": SIZE,
+        "figure.dpi": 100,
+        "savefig.dpi": 200,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": 18,
+        "axes.labelsize": 14,
+        "xtick.labelsize": 12,
+        "ytick.labelsize": 12,
+        "legend.fontsize": 12,
+        "svg.fonttype": "path",  # SVGs render the same without the font installed
+    })
+
+
+_register_font()
+
+
+class FigureSaver:
+    """Writes each chart as PNG (200 dpi) and SVG under ``figures_dir`` with a stable name
+    ``<prefix>-<name>``; with an empty ``figures_dir`` it only shows them."""
+
+    def __init__(self, figures_dir: str | Path = "", prefix: str = ""):
+        self.dir = Path(figures_dir) if str(figures_dir) else None
+        self.prefix = re.sub(r"[^\w.-]+", "_", prefix)
+        if self.dir:
+            self.dir.mkdir(parents=True, exist_ok=True)
+
+    def save(self, fig: plt.Figure, name: str) -> plt.Figure:
+        """Write the figure (when a folder is set) and return it, closed, so that a notebook
+        shows it exactly once as the cell's result."""
+        if self.dir:
+            stem = f"{self.prefix}-{name}" if self.prefix else name
+            fig.savefig(self.dir / f"{stem}.png", dpi=200)
+            fig.savefig(self.dir / f"{stem}.svg")
+        plt.close(fig)
+        return fig
+
+
+def table(df: pd.DataFrame, formats: dict | None = None, precision: int = 2):
+    """A readable table for a notebook: no index, text left-aligned, numbers formatted."""
+    numeric = {c: (lambda v: f"{v:,.10g}") for c in df.columns if pd.api.types.is_float_dtype(df[c])}
+    return (df.style.hide(axis="index").format(dict(numeric, **(formats or {})), precision=precision, na_rep="")
+            .set_properties(**{"text-align": "left"}).set_table_styles([{"selector": "th", "props": [("text-align", "left")]}]))
+
+
+def source_line(documents: pd.DataFrame) -> str:
+    """'Source: 武汉市 2018 (wuhan-2018); …' for the documents a chart draws on."""
+    parts = [f"{r.jurisdiction_zh} {r.year} ({r.doc_id})" for r in documents.itertuples()]
+    return "Source: " + "; ".join(parts) + " — minzheng"
+
+
+def _finish(fig, ax, title: str, xlabel: str, ylabel: str, source: str):
+    ax.set_title(title, loc="left", pad=12)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    fig.text(0.01, 0.01, source, fontsize=10, color="#555555", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    return fig
+
+
+def _theme_label(theme_id: str, names: pd.DataFrame | None) -> str:
+    if names is None or theme_id not in set(names.theme_id):
+        return theme_id
+    zh = names.set_index("theme_id").zh[theme_id]
+    return re.sub(r"\(.*\)$", "", zh)
+
+
+def _empty(title: str, message: str, source: str) -> plt.Figure:
+    """A chart that says plainly that there is nothing to show."""
+    fig, ax = plt.subplots()
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=16, color="#555555", transform=ax.transAxes)
+    ax.set_axis_off()
+    return _finish(fig, ax, title, "", "", source)
+
+
+def theme_mix(shares: pd.DataFrame, source: str, names: pd.DataFrame | None = None) -> plt.Figure:
+    """One document's share of text per theme, with its bootstrap interval."""
+    d = shares.sort_values("share")
+    fig, ax = plt.subplots()
+    y = np.arange(len(d))
+    ax.barh(y, d.share * 100, color=OKABE_ITO[0])
+    ax.errorbar(d.share * 100, y, xerr=[(d.share - d.lo) * 100, (d.hi - d.share) * 100], fmt="none", ecolor="#333333", capsize=3)
+    ax.set_yticks(y, [_theme_label(t, names) for t in d.theme_id])
+    ax.set_xlim(0, max(5, float(d.hi.max()) * 100 * 1.1))
+    return _finish(fig, ax, "Share of the plan's text by theme (90% bootstrap interval)", "Share of characters in leaf sections (%)", "", source)
+
+
+def outline_overview(sections: pd.DataFrame, source: str) -> plt.Figure:
+    """Characters per part, split into items: how the document is built."""
+    parts = sections[sections.level == 1]
+    sizes = [(p.title[:14], int(p.char_end - p.char_start), int((sections.parent_id == p.section_id).sum())) for p in parts.itertuples()]
+    fig, ax = plt.subplots()
+    y = np.arange(len(sizes))[::-1]
+    ax.barh(y, [s[1] for s in sizes], color=OKABE_ITO[4])
+    for yi, s in zip(y, sizes):
+        ax.text(s[1], yi, f"  {s[2]} items", va="center", fontsize=11)
+    ax.set_yticks(y, [f"{i + 1}. {s[0]}" for i, s in enumerate(sizes)])
+    ax.set_xlim(0, max([s[1] for s in sizes] + [1]) * 1.15)
+    return _finish(fig, ax, "Outline: length of each part", "Characters", "", source)
+
+
+def targets_by_theme(targets: pd.DataFrame, source: str, names: pd.DataFrame | None = None) -> plt.Figure:
+    """Quantities per theme, commitments and results stacked."""
+    if targets.empty:
+        return _empty("Quantified targets by theme", "No quantified targets in this document", source)
+    t = targets.assign(theme_id=targets.theme_id.fillna("unclassified"))
+    tab = t.pivot_table(index="theme_id", columns="kind", values="raw", aggfunc="count", fill_value=0)
+    for k in ("target", "actual"):
+        if k not in tab:
+            tab[k] = 0
+    tab = tab.assign(total=tab.target + tab.actual).sort_values("total")
+    fig, ax = plt.subplots()
+    y = np.arange(len(tab))
+    ax.barh(y, tab.target, color=OKABE_ITO[0], label="target (commitment)")
+    ax.barh(y, tab.actual, left=tab.target, color=OKABE_ITO[1], label="actual (result or standard in force)")
+    ax.set_yticks(y, [_theme_label(i, names) for i in tab.index])
+    ax.legend(loc="lower right", frameon=False)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return _finish(fig, ax, "Quantified targets by theme", "Number of quantities", "", source)
+
+
+def quality_issues(issues: pd.DataFrame, source: str) -> plt.Figure:
+    """What cleaning removed, repaired or flagged in the source."""
+    if issues.empty:
+        return _empty("Quality issues found in the source", "No quality issues: nothing was removed, repaired or flagged", source)
+    tab = issues.groupby(["kind", "action"]).size().unstack(fill_value=0)
+    tab = tab.loc[tab.sum(axis=1).sort_values().index]
+    fig, ax = plt.subplots()
+    left = np.zeros(len(tab))
+    for i, action in enumerate(tab.columns):
+        ax.barh(tab.index, tab[action], left=left, color=OKABE_ITO[i % 8], label=action)
+        left += tab[action].to_numpy()
+    ax.legend(title="action", loc="lower right", frameon=False)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return _finish(fig, ax, "Quality issues found in the source", "Number of issues", "", source)
+
+
+def theme_shares_compare(wide: pd.DataFrame, source: str, names: pd.DataFrame | None = None) -> plt.Figure:
+    """Theme shares side by side: one group of bars per theme, one bar per document."""
+    wide = wide.loc[wide.mean(axis=1).sort_values().index]
+    fig, ax = plt.subplots()
+    n = wide.shape[1]
+    h = 0.8 / max(n, 1)
+    y = np.arange(len(wide))
+    for i, doc in enumerate(wide.columns):
+        ax.barh(y + i * h - 0.4 + h / 2, wide[doc] * 100, height=h, color=OKABE_ITO[i % 8], label=doc)
+    ax.set_yticks(y, [_theme_label(t, names) for t in wide.index])
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], labels[::-1], loc="lower right", frameon=False)  # same order as the bars
+    return _finish(fig, ax, "Share of text by theme, document by document", "Share of characters in leaf sections (%)", "", source)
+
+
+def specificity(spec: pd.DataFrame, source: str) -> plt.Figure:
+    """Commitments per 10,000 characters and share of items with at least one."""
+    fig, axes = plt.subplots(1, 2, figsize=SIZE)
+    labels = [f"{r.jurisdiction_zh} {r.year}" for r in spec.itertuples()]
+    axes[0].barh(labels, spec.targets_per_10k_chars, color=OKABE_ITO[0])
+    axes[0].set_xlabel("Quantified targets per 10,000 characters")
+    axes[1].barh(labels, spec.share_items_with_target * 100, color=OKABE_ITO[2])
+    axes[1].set_xlabel("Items with at least one quantified target (%)")
+    axes[1].set_xlim(0, 100)
+    axes[1].set_yticklabels([])
+    fig.suptitle("How concrete is each plan?", x=0.01, ha="left", fontsize=18)
+    fig.text(0.01, 0.01, source, fontsize=10, color="#555555")
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    return fig
+
+
+def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
+    """The same indicator across documents: one panel per indicator group, dots by year."""
+    if comp.empty:
+        return _empty("Comparable targets", "No indicator is quantified in two or more of these documents", source)
+    groups = list(dict.fromkeys(comp.group))[:6]
+    cols = min(3, max(1, len(groups)))
+    rows = int(np.ceil(len(groups) / cols)) or 1
+    fig, axes = plt.subplots(rows, cols, figsize=SIZE, squeeze=False)
+    docs = list(dict.fromkeys(comp.sort_values("year").doc_id))
+    colour = {d: OKABE_ITO[i % 8] for i, d in enumerate(docs)}
+    for ax, g in zip(axes.ravel(), groups):
+        d = comp[comp.group == g]
+        for (doc, kind), x in d.groupby(["doc_id", "kind"], sort=False):
+            filled = kind == "target"
+            dodge = (docs.index(doc) - (len(docs) - 1) / 2) * 0.12  # documents of one year side by side
+            ax.scatter(x.year + dodge, x.value, s=70, zorder=3, color=colour[doc] if filled else "white",
+                       edgecolors=colour[doc], linewidths=2)
+        ax.set_title(f"{d.group_label.iloc[0]} ({d.unit.iloc[0]})", fontsize=13, loc="left")
+        ax.set_ylim(0, float(d.value.max()) * 1.15)
+        ax.set_xlim(min(comp.year) - 0.8, max(comp.year) + 0.8)
+        ax.set_xlabel("Year of the document", fontsize=11)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.10g}"))
+    for ax in axes.ravel()[len(groups):]:
+        ax.set_visible(False)
+    handles = [matplotlib.lines.Line2D([], [], marker="o", linestyle="", color=colour[d], markersize=9) for d in docs]
+    fig.legend(handles, docs, loc="upper left", bbox_to_anchor=(0.01, 0.93), frameon=False, ncol=min(len(docs), 6))
+    fig.suptitle("Comparable targets: the same indicator, in the same unit, in different documents", x=0.01, ha="left", fontsize=18)
+    fig.text(0.99, 0.905, "filled: target · hollow: actual (result or standard in force)", ha="right", fontsize=11, color="#555555")
+    fig.text(0.01, 0.01, source, fontsize=10, color="#555555")
+    fig.tight_layout(rect=(0, 0.04, 1, 0.88))
+    return fig
+
+
+def similarity_heatmap(sim: pd.DataFrame, source: str) -> plt.Figure:
+    """Cosine similarity of the documents' TF-IDF vectors."""
+    m = sim.pivot(index="doc_a", columns="doc_b", values="similarity")
+    fig, ax = plt.subplots()
+    im = ax.imshow(m.to_numpy(), cmap="cividis", vmin=0, vmax=1)
+    ax.set_xticks(range(len(m.columns)), m.columns, rotation=30, ha="right")
+    ax.set_yticks(range(len(m.index)), m.index)
+    for i in range(len(m.index)):
+        for j in range(len(m.columns)):
+            v = m.iat[i, j]
+            ax.text(j, i, f"{v:.2f}", ha="center", va="center", color="black" if v > 0.6 else "white", fontsize=12)
+    fig.colorbar(im, ax=ax, label="cosine similarity (0–1)")
+    ax.spines[:].set_visible(False)
+    return _finish(fig, ax, "How similar are the documents' vocabularies?", "", "", source)
+
+
+def distinctive_terms(terms: pd.DataFrame, source: str, top_n: int = 8) -> plt.Figure:
+    """The most distinctive terms of each document (z-score of the log-odds ratio)."""
+    if terms.empty:
+        return _empty("Terms most distinctive of each document", "Not enough text to compare", source)
+    groups = list(dict.fromkeys(terms.group))[:6]
+    cols = min(3, max(1, len(groups)))
+    rows = int(np.ceil(len(groups) / cols)) or 1
+    fig, axes = plt.subplots(rows, cols, figsize=SIZE, squeeze=False)
+    zmax = float(terms.z.max()) if len(terms) else 1.0
+    for i, (ax, g) in enumerate(zip(axes.ravel(), groups)):
+        d = terms[terms.group == g].nsmallest(top_n, "rank").iloc[::-1]
+        ax.barh(d.term, d.z, color=OKABE_ITO[i % 8])
+        ax.set_title(g, fontsize=13, loc="left")
+        ax.set_xlim(0, zmax * 1.05)
+        ax.set_xlabel("z of log-odds", fontsize=11)
+    for ax in axes.ravel()[len(groups):]:
+        ax.set_visible(False)
+    fig.suptitle("Terms most distinctive of each document", x=0.01, ha="left", fontsize=18)
+    fig.text(0.01, 0.01, source, fontsize=10, color="#555555")
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    return fig
+
+
+def silhouette(sil: pd.DataFrame, chosen: int, source: str) -> plt.Figure:
+    """Silhouette over a range of k, with the k in use marked."""
+    fig, ax = plt.subplots()
+    ax.plot(sil.k, sil.silhouette, marker="o", color=OKABE_ITO[0])
+    ax.axvline(chosen, color=OKABE_ITO[5], linestyle="--", label=f"k = {chosen}")
+    ax.set_ylim(0, max(0.05, float(sil.silhouette.max()) * 1.2))
+    ax.legend(frameon=False)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return _finish(fig, ax, "Silhouette of the section clustering by number of clusters", "k (number of clusters)",
+                   "Mean silhouette (cosine)", source)
+
+
+def cluster_sizes(clusters: pd.DataFrame, source: str) -> plt.Figure:
+    """Sections per cluster, stacked by document."""
+    c = clusters.assign(doc_id=clusters.section_id.str.split(":").str[0])
+    tab = c.pivot_table(index="cluster_label", columns="doc_id", values="section_id", aggfunc="count", fill_value=0)
+    tab = tab.loc[tab.sum(axis=1).sort_values().index]
+    fig, ax = plt.subplots()
+    left = np.zeros(len(tab))
+    for i, doc in enumerate(tab.columns):
+        ax.barh(tab.index, tab[doc], left=left, color=OKABE_ITO[i % 8], label=doc)
+        left += tab[doc].to_numpy()
+    ax.legend(loc="lower right", frameon=False)
+    ax.tick_params(axis="y", labelsize=10)
+    return _finish(fig, ax, "Clusters of sections (labelled by their top terms), by document", "Number of sections", "", source)
+
+
+def cluster_theme_agreement(crosstab: pd.DataFrame, source: str, names: pd.DataFrame | None = None) -> plt.Figure:
+    """Clusters (columns) against codebook themes (rows): where do they agree?"""
+    fig, ax = plt.subplots()
+    im = ax.imshow(crosstab.to_numpy(), cmap="cividis", aspect="auto")
+    ax.set_yticks(range(len(crosstab.index)), [_theme_label(t, names) for t in crosstab.index], fontsize=10)
+    ax.set_xticks(range(len(crosstab.columns)), crosstab.columns, rotation=60, ha="right", fontsize=9)
+    fig.colorbar(im, ax=ax, label="sections")
+    ax.spines[:].set_visible(False)
+    return _finish(fig, ax, "Clusters against the codebook's primary themes", "Cluster (top terms)", "", source)

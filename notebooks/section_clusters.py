@@ -1,0 +1,74 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#   kernelspec:
+#     display_name: minzheng (.venv)
+#     language: python
+#     name: minzheng
+# ---
+
+# %% [markdown]
+# # Section clusters
+#
+# TF-IDF clusters of the sections of all documents, found without the codebook: how many
+# clusters the data supports, which documents fill them, their top terms, and how far they
+# agree with the codebook's themes.
+
+# %% tags=["parameters"]
+k: int = 0  # number of clusters; 0 = choose by silhouette over 8-24
+min_df: int = 2  # a term must occur in at least this many sections
+seed: int = 0  # random seed (KMeans above 4,000 sections and the silhouette sample)
+root: str = ".."  # project folder holding data/ (relative to this notebook)
+figures_dir: str = ""  # where to write each chart as PNG and SVG ("" = only show them)
+
+# %%
+import pandas as pd
+from IPython.display import Markdown, display
+
+from analysis import plots, terms
+from analysis.build import read_table
+from analysis.themes import theme_names
+
+documents = read_table("documents", root)
+section_terms = read_table("section_terms", root)
+ids, term_lists = section_terms.section_id.tolist(), section_terms.terms.tolist()
+primary = read_table("section_themes", root).query("is_primary").set_index("section_id").theme_id
+source = plots.source_line(documents)
+figures = plots.FigureSaver(figures_dir, prefix=f"section_clusters-k{k}-min_df{min_df}-seed{seed}")
+names = theme_names()
+
+# %% [markdown]
+# ## How many clusters?
+
+# %%
+X, _ = terms.section_matrix(term_lists, min_df=min_df)
+silhouette = terms.silhouette_by_k(X, seed=seed)
+chosen = k or terms.best_k(silhouette, X.shape[0])
+clusters, cluster_terms = terms.cluster_sections(ids, term_lists, k=chosen, min_df=min_df, seed=seed)
+display(Markdown(f"{len(ids)} sections, {X.shape[1]} terms (min_df = {min_df}); k = **{chosen}**"
+                 f"{' (best silhouette in 8–24)' if not k else ' (given)'}"))
+
+# %%
+figures.save(plots.silhouette(silhouette, chosen, source), "silhouette")
+
+# %% [markdown]
+# ## Clusters by document
+
+# %%
+figures.save(plots.cluster_sizes(clusters, source), "cluster_sizes")
+
+# %%
+cluster_terms.query("rank <= 8").pivot_table(index="cluster_id", columns="rank", values="term", aggfunc="first")
+
+# %% [markdown]
+# ## Agreement with the codebook
+# Adjusted Rand index and V-measure of the clusters against the primary theme of each section.
+
+# %%
+labels = primary.reindex(clusters.section_id).fillna("unclassified").to_numpy()
+pd.DataFrame([terms.agreement(labels, clusters.cluster_id.to_numpy())]).round(3)
+
+# %%
+crosstab = pd.crosstab(labels, clusters.cluster_label.to_numpy())
+figures.save(plots.cluster_theme_agreement(crosstab, source, names), "agreement")

@@ -1,0 +1,120 @@
+"""Charts, notebooks and the report job."""
+
+import json
+import re
+import shutil
+import warnings
+
+import pandas as pd
+import pytest
+
+from analysis import plots
+from analysis.report import NOTEBOOKS, run_report
+from conftest import RAW, ROOT
+
+
+def test_chart_with_chinese_labels_renders_without_warnings(tmp_path):
+    """A missing glyph shows up as a matplotlib warning; here every warning is an error."""
+    shares = pd.DataFrame({"doc_id": "d", "theme_id": ["elderly_care", "funeral_services"], "share": [0.7, 0.3],
+                           "lo": [0.5, 0.1], "hi": [0.9, 0.5], "n_sections": [3, 1]})
+    names = pd.DataFrame({"theme_id": ["elderly_care", "funeral_services"], "zh": ["养老服务和老龄工作", "殡葬管理"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plots.theme_mix(shares, "Source: 武汉市 2018 (wuhan-2018)", names)
+        saver = plots.FigureSaver(tmp_path, prefix="t")
+        saver.save(fig, "theme_mix")
+    assert (tmp_path / "t-theme_mix.png").stat().st_size > 10_000
+    assert (tmp_path / "t-theme_mix.svg").read_text(encoding="utf-8").startswith("<?xml")
+    assert matplotlib_family() == plots.FONT
+
+
+def matplotlib_family():
+    import matplotlib
+
+    return matplotlib.rcParams["font.family"][0]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_notebooks_are_thin_with_one_typed_parameters_cell(name):
+    import jupytext
+    import papermill
+
+    script = ROOT / "notebooks" / f"{name}.py"
+    src = script.read_text(encoding="utf-8")
+    assert not re.search(r"^\s*(def|class|lambda)\b", src, re.M), "notebooks only call the package"
+    nb = jupytext.read(script)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    for line in tagged[0].source.splitlines():
+        assert re.match(r"\w+: (str|int|float|bool|list|dict) = .+  # .+", line), line
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    path = ROOT / "notebooks" / f".{name}.inspect.ipynb"
+    try:
+        jupytext.write(nb, path)
+        params = papermill.inspect_notebook(str(path))
+    finally:
+        path.unlink(missing_ok=True)
+    assert "root" in params and all(p["help"] for p in params.values()) and all(p["inferred_type_name"] != "None" for p in params.values())
+
+
+def project(tmp_path, notebooks=None):
+    """A copy of the seed project in a temporary folder."""
+    (tmp_path / "data").mkdir(parents=True)
+    shutil.copytree(RAW, tmp_path / "data" / "raw")
+    shutil.copy(ROOT / "data" / "manifest.csv", tmp_path / "data" / "manifest.csv")
+    shutil.copytree(notebooks or ROOT / "notebooks", tmp_path / "notebooks", ignore=shutil.ignore_patterns("*.ipynb"))
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    root = project(tmp_path_factory.mktemp("proj"))
+    out = root / "out"
+    code = run_report(root, out=out, progress=False)
+    return code, out
+
+
+def test_report_smoke_runs_every_notebook(report):
+    code, out = report
+    assert code == 0
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert [r["status"] for r in run["reports"]] == ["ok"] * 7
+    assert set(run["inputs"]) == {"wuhan-2018", "suqian-2018q1", "jingdezhen-2021", "tianjin-2012", "jiangsu-2014"}
+    assert run["packages"]["matplotlib"] >= "3.11"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for r in run["reports"]:
+        assert f'href="{r["name"]}.html"' in index
+        page = (out / f"{r['name']}.html").read_text(encoding="utf-8")
+        assert "Traceback (most recent call last)" not in page
+        assert "missing from font" not in page and "findfont" not in page
+        assert "read_table(" not in page  # no code in the published report
+        nb = json.loads((out / "notebooks" / f"{r['name']}.ipynb").read_text(encoding="utf-8"))
+        outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
+        assert not [o for o in outputs if o["output_type"] == "error"]
+        assert not [o for o in outputs if o.get("name") == "stderr"], "a warning was printed"
+        assert sum("image/png" in o.get("data", {}) for o in outputs) >= 2
+    assert len(list((out / "figures").glob("*.png"))) >= 10
+    assert len(list((out / "figures").glob("*.svg"))) >= 10
+    assert "mixes place and time" in (out / "cross_city.html").read_text(encoding="utf-8")
+
+
+def test_failed_notebook_is_reported_and_others_still_run(tmp_path):
+    nbs = tmp_path / "nbs"
+    shutil.copytree(ROOT / "notebooks", nbs, ignore=shutil.ignore_patterns("*.ipynb"))
+    broken = (nbs / "section_clusters.py").read_text(encoding="utf-8").replace(
+        "documents = read_table(\"documents\", root)", "documents = read_table(\"no_such_table\", root)")
+    (nbs / "section_clusters.py").write_text(broken, encoding="utf-8")
+    root = project(tmp_path / "p", nbs)
+    code = run_report(root, out=root / "out", only="section_clusters", progress=False)
+    assert code == 1
+    run = json.loads((root / "out" / "run.json").read_text(encoding="utf-8"))
+    assert run["reports"][0]["status"] == "failed" and "no_such_table" in run["reports"][0]["error"]
+    assert "failed" in (root / "out" / "index.html").read_text(encoding="utf-8")
+
+
+def test_empty_inputs_give_a_plain_message_not_a_warning():
+    empty = pd.DataFrame(columns=["doc_id", "kind", "char_start", "excerpt", "action", "theme_id", "raw"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for fig in (plots.quality_issues(empty, "s"), plots.targets_by_theme(empty, "s")):
+            assert any("No " in t.get_text() for t in fig.axes[0].texts)
