@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from itertools import chain
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from . import manifest as mf
 from .corpus import analyze
 from .errors import UserError
 from .pipeline import DocResult, process
-from .schema import COLUMNS, TABLES, validate
+from .schema import COLUMNS, TABLES, frame, validate
 from .textio import sha256_bytes
 
 __all__ = ["Paths", "build", "code_fingerprint", "write_table", "read_table"]
@@ -97,16 +98,16 @@ def _run(args: tuple[bytes, str, str, str]) -> DocResult:
 
 
 def _documents_row(row: pd.Series, res: DocResult) -> dict:
-    s = res.sections
+    levels = [r.level for r in res.section_rows]
     out = {c: (row[c] or None) for c in mf.COLUMNS}
     out["year"] = int(row["year"])
     out.update(
         encoding=res.decoded.encoding,
         source_sha256=res.decoded.sha256,
         n_chars=len(res.decoded.text),
-        n_parts=int((s.level == 1).sum()),
-        n_items=int((s.level == 2).sum()),
-        n_quality_issues=len(res.quality_issues),
+        n_parts=levels.count(1),
+        n_items=levels.count(2),
+        n_quality_issues=len(res.issue_rows),
     )
     return out
 
@@ -165,10 +166,10 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
     docs = pd.DataFrame([_documents_row(r, res) for (_, r), res in zip(man.iterrows(), ordered)], columns=TABLES["documents"]["columns"])
     tables = {
         "documents": docs,
-        "sections": pd.concat([r.sections for r in ordered], ignore_index=True),
-        "quality_issues": pd.concat([r.quality_issues for r in ordered], ignore_index=True),
-        "targets": pd.concat([r.targets for r in ordered], ignore_index=True),
-        "section_themes": pd.concat([r.section_themes for r in ordered], ignore_index=True),
+        "sections": frame(chain.from_iterable(r.section_rows for r in ordered), "sections"),
+        "quality_issues": frame(chain.from_iterable(r.issue_rows for r in ordered), "quality_issues"),
+        "targets": frame(chain.from_iterable(r.target_rows for r in ordered), "targets"),
+        "section_themes": frame(chain.from_iterable(r.leaf_theme_rows for r in ordered), "section_themes"),
     }
     tables.update(analyze(ordered))
     return {name: write_table(df, name, paths.processed) for name, df in tables.items()}

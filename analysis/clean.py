@@ -9,6 +9,7 @@ to spaces, so later stages can search it with offsets that still refer to the or
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -89,10 +90,12 @@ def iso_date(s: str) -> str | None:
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
 
 
+@functools.lru_cache(maxsize=None)
 def _boilerplate():
     return [(kind, scope, re.compile(rx)) for kind, scope, rx in resources.rows("boilerplate.tsv")]
 
 
+@functools.lru_cache(maxsize=None)
 def _key_regex() -> tuple[re.Pattern[str], dict[str, str]]:
     fields = {}
     for fld, key in resources.rows("metadata_fields.tsv"):
@@ -144,6 +147,12 @@ def _line_span(lines: list[Line], i: int, kind: str, action: str) -> Span:
     return Span(start, lines[j - 1].end, kind, lines[i].stripped, action)
 
 
+@functools.lru_cache(maxsize=None)
+def _inline_patterns():
+    return ([re.compile(r[0]) for r in resources.rows("spam.tsv")],
+            [(k, re.compile(rx)) for k, rx in resources.rows("flags.tsv")])
+
+
 def scan(text: str) -> Cleaned:
     """Mark boilerplate, metadata, spam and flagged damage in a normalised text."""
     lines = split_lines(text)
@@ -177,8 +186,7 @@ def scan(text: str) -> Cleaned:
                         header.setdefault("issued_date", iso_date(s))
                 break
 
-    spam = [re.compile(r[0]) for r in resources.rows("spam.tsv")]
-    flags = [(k, re.compile(rx)) for k, rx in resources.rows("flags.tsv")]
+    spam, flags = _inline_patterns()
     for i in content:
         if i in removed:
             continue
@@ -191,10 +199,21 @@ def scan(text: str) -> Cleaned:
                 spans.append(Span(ln.start + m.start(), ln.start + m.end(), kind, m.group(0), "flagged"))
 
     spans.sort(key=lambda s: (s.start, s.end))
-    chars = list(text)
+    return Cleaned(text=text, lines=lines, removed_lines=removed, spans=spans, header=header, masked=_mask(text, spans))
+
+
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _mask(text: str, spans: list[Span]) -> str:
+    """``text`` with the characters of removed spans (newlines kept) turned into spaces."""
+    out, pos = [], 0
     for sp in spans:
-        if sp.action in ("removed", "parsed"):
-            for j in range(sp.start, sp.end):
-                if chars[j] != "\n":
-                    chars[j] = " "
-    return Cleaned(text=text, lines=lines, removed_lines=removed, spans=spans, header=header, masked="".join(chars))
+        if sp.action not in ("removed", "parsed") or sp.end <= pos:
+            continue
+        a = max(sp.start, pos)
+        out.append(text[pos:a])
+        out.append(_NOT_NEWLINE.sub(" ", text[a:sp.end]))
+        pos = sp.end
+    out.append(text[pos:])
+    return "".join(out)

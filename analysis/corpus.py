@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .pipeline import DocResult
-from .terms import cluster_sections, content_terms, distinctive_terms, doc_similarity
-from .themes import leaf_sections
+from .terms import cluster_sections, distinctive_terms, doc_similarity
+from .themes import leaf_ids
 
 __all__ = ["analyze", "clustering_input"]
 
@@ -16,9 +16,11 @@ def clustering_input(results: list[DocResult]) -> tuple[list[str], list[list[str
     """Leaf sections below the preamble and their content terms, in document order."""
     ids, terms = [], []
     for r in results:
-        for sid in leaf_sections(r.sections[r.sections.level > 0]).section_id:
-            ids.append(sid)
-            terms.append(content_terms(r.tokens[sid]))
+        leaves = leaf_ids(r.section_rows)
+        for row in r.section_rows:
+            if row.level > 0 and row.section_id in leaves:
+                ids.append(row.section_id)
+                terms.append(r.terms[row.section_id])
     return ids, terms
 
 
@@ -30,7 +32,7 @@ def analyze(results: list[DocResult], k: int | None = None, min_df: int = 2, see
         clusters, cterms = cluster_sections(ids, terms, k=k, min_df=min_df, seed=seed)
     else:
         clusters, cterms = cluster_sections(ids, terms, k=1, min_df=1, seed=seed) if ids else (None, None)
-    doc_terms = {r.doc_id: [t for sid in r.sections.section_id for t in content_terms(r.tokens[sid])] for r in results}
+    doc_terms = {r.doc_id: [t for ts in r.terms.values() for t in ts] for r in results}
     out = {
         "section_terms": section_terms,
         "doc_similarity": doc_similarity(list(doc_terms), list(doc_terms.values())),

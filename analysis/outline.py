@@ -14,6 +14,7 @@ wholly inside one own span (spam, a stray navigation line) or outside all of the
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -22,7 +23,7 @@ import pandas as pd
 
 from . import resources
 from .clean import Cleaned, Line, Span, scan
-from .schema import validate
+from .schema import frame, row_type
 
 __all__ = ["Outline", "parse", "parse_text", "own_spans", "coverage_problems", "TITLE_MAX", "STANDALONE_MAX", "LEAD_MAX"]
 
@@ -104,11 +105,16 @@ class _Node:
 class Outline:
     """Result of :func:`parse`: the ``sections`` rows and the quality issues it raised."""
 
-    sections: pd.DataFrame
+    records: list
     issues: list[Span]
     cleaned: Cleaned
 
+    @property
+    def sections(self) -> pd.DataFrame:
+        return frame(self.records, "sections")
 
+
+@functools.lru_cache(maxsize=4096)
 def _num(s: str | None) -> int | None:
     if not s:
         return None
@@ -156,7 +162,7 @@ def _paragraphs(cl: Cleaned, issues: list[Span]) -> list[_Para]:
         text = _visible(cl.text, ln.start, ln.end, inline).strip()
         group = [i]
         # A numbering bracket split from its numeral, or a bare label, joins the next line.
-        if k + 1 < len(idx) and (_PARTIAL.fullmatch(text) or (_bare_label(text))):
+        if k + 1 < len(idx) and len(text) <= 8 and (_PARTIAL.fullmatch(text) or _bare_label(text)):
             j = idx[k + 1]
             nxt = _visible(cl.text, cl.lines[j].start, cl.lines[j].end, inline).strip()
             issues.append(Span(ln.start, cl.lines[j].end, "split_numbering", text + "⏎" + nxt[:10], "repaired"))
@@ -414,10 +420,8 @@ def parse(cl: Cleaned, doc_id: str) -> Outline:
         if r["parent_id"] is not None:
             parent = rows[pos[r["parent_id"]]]
             parent["char_end"] = max(parent["char_end"], r["char_end"])
-    df = pd.DataFrame(rows, columns=[
-        "section_id", "doc_id", "level", "ordinal", "parent_id", "label_raw", "label_n",
-        "style", "title", "text", "char_start", "char_end", "own_end"])
-    return Outline(sections=validate(df, "sections"), issues=issues, cleaned=cl)
+    Row = row_type("sections")
+    return Outline(records=[Row(**r) for r in rows], issues=issues, cleaned=cl)
 
 
 def parse_text(text: str, doc_id: str = "doc") -> Outline:

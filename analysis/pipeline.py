@@ -1,46 +1,90 @@
-"""The per-document stages as one pure function: bytes in, tables out.
+"""The per-document stages as one pure function: bytes in, rows out.
 
 ``process`` is what the build runs for each document (in a worker process when there are
-many) and what the single-file commands (``minzheng outline FILE``) run directly.
+many) and what the single-file commands (``minzheng outline FILE``) run directly. It keeps
+plain row tuples; the frames are built once per table by the build (or on first use here),
+because building small frames per document costs more than all the parsing together.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
 
 from .clean import Span, scan
 from .outline import parse
-from .schema import validate
-from .segment import cut
-from .targets import extract, lost_measure_words
-from .themes import classify, leaf_sections
+from .schema import frame, row_type
+from .segment import cut_spans
+from .targets import extract_records, lost_measure_words
+from .terms import content_terms
 from .textio import Decoded, decode_bytes
+from .themes import classify_records, leaf_ids
 
-__all__ = ["DocResult", "process", "issues_frame"]
+__all__ = ["DocResult", "process", "issue_records", "issues_frame"]
 
 
 @dataclass
 class DocResult:
-    """Tables for one document, plus what the header block suggested."""
+    """Rows of one document's tables, plus what the header block suggested.
+
+    Attributes:
+        section_rows, target_rows, theme_rows, issue_rows: row tuples of ``sections``,
+            ``targets``, ``section_themes`` (every section, leaves and parts' own text) and
+            ``quality_issues``.
+        terms: content terms of every section (the TF-IDF input), by section_id.
+    """
 
     doc_id: str
     decoded: Decoded
-    sections: pd.DataFrame
-    quality_issues: pd.DataFrame
     header: dict[str, str]
-    targets: pd.DataFrame
-    section_themes: pd.DataFrame
-    themes_all: pd.DataFrame
-    tokens: dict[str, list[str]]
+    section_rows: list
+    target_rows: list
+    theme_rows: list
+    issue_rows: list
+    terms: dict[str, list[str]]
+
+    @functools.cached_property
+    def sections(self) -> pd.DataFrame:
+        return frame(self.section_rows, "sections")
+
+    @functools.cached_property
+    def targets(self) -> pd.DataFrame:
+        return frame(self.target_rows, "targets")
+
+    @functools.cached_property
+    def themes_all(self) -> pd.DataFrame:
+        return frame(self.theme_rows, "section_themes")
+
+    @property
+    def leaf_theme_rows(self) -> list:
+        leaves = leaf_ids(self.section_rows)
+        return [r for r in self.theme_rows if r.section_id in leaves]
+
+    @functools.cached_property
+    def section_themes(self) -> pd.DataFrame:
+        return frame(self.leaf_theme_rows, "section_themes")
+
+    @functools.cached_property
+    def quality_issues(self) -> pd.DataFrame:
+        return frame(self.issue_rows, "quality_issues")
+
+
+def issue_records(doc_id: str, spans: list[Span]) -> list:
+    """``quality_issues`` rows, one per distinct (kind, span), in text order."""
+    Row = row_type("quality_issues")
+    seen, rows = set(), []
+    for s in sorted(spans, key=lambda s: (s.start, s.end, s.kind)):
+        key = (s.kind, s.start, s.end)
+        if key not in seen:
+            seen.add(key)
+            rows.append(Row(doc_id, s.kind, s.start, s.end, s.excerpt, s.action))
+    return rows
 
 
 def issues_frame(doc_id: str, spans: list[Span]) -> pd.DataFrame:
-    rows = [dict(doc_id=doc_id, kind=s.kind, char_start=s.start, char_end=s.end, excerpt=s.excerpt, action=s.action) for s in spans]
-    df = pd.DataFrame(rows, columns=["doc_id", "kind", "char_start", "char_end", "excerpt", "action"])
-    df = df.drop_duplicates(["doc_id", "kind", "char_start", "char_end"]).sort_values(["char_start", "char_end", "kind"])
-    return validate(df, "quality_issues")
+    return frame(issue_records(doc_id, spans), "quality_issues")
 
 
 def _decoding_spans(d: Decoded) -> list[Span]:
@@ -53,7 +97,7 @@ def _decoding_spans(d: Decoded) -> list[Span]:
 
 
 def process(data: bytes, doc_id: str, name: str = "input", genre: str | None = None) -> DocResult:
-    """Decode, clean, outline and extract the quantities of one document.
+    """Decode, clean, outline, classify and extract the quantities of one document.
 
     Args:
         data: the file's bytes.
@@ -67,14 +111,16 @@ def process(data: bytes, doc_id: str, name: str = "input", genre: str | None = N
     decoded = decode_bytes(data, name)
     cleaned = scan(decoded.text)
     outline = parse(cleaned, doc_id)
-    targets = extract(outline.sections, cleaned.masked, doc_id, genre)
-    # each section's own text is segmented once; themes and TF-IDF share the tokens
-    tokens = {sid: cut(text) for sid, text in zip(outline.sections.section_id, outline.sections.text)}
-    themes_all = classify(outline.sections, leaves_only=False, tokens=tokens)
-    primary = themes_all[themes_all.is_primary].set_index("section_id").theme_id
-    targets["theme_id"] = targets.section_id.map(primary).astype("string")
-    leaves = set(leaf_sections(outline.sections).section_id)
-    section_themes = themes_all[themes_all.section_id.isin(leaves)].reset_index(drop=True)
+    sections = outline.records
+    # the document is segmented once, as plain jieba would; each section takes the tokens of
+    # its own span, with boilerplate and spam blanked; themes and TF-IDF share them
+    own = cut_spans(cleaned.masked, [(r.char_start, r.own_end) for r in sections])
+    tokens = {r.section_id: t for r, t in zip(sections, own)}
+    theme_rows = classify_records(sections, leaves_only=False, tokens=tokens)
+    primary = {r.section_id: r.theme_id for r in theme_rows if r.is_primary}
+    target_rows = [t._replace(theme_id=primary.get(t.section_id))
+                   for t in extract_records(sections, cleaned.masked, doc_id, genre)]
     spans = _decoding_spans(decoded) + cleaned.spans + outline.issues + lost_measure_words(cleaned.masked)
-    return DocResult(doc_id, decoded, outline.sections, issues_frame(doc_id, spans), cleaned.header, targets,
-                     section_themes, themes_all, tokens)
+    terms = {sid: content_terms(toks) for sid, toks in tokens.items()}
+    return DocResult(doc_id, decoded, cleaned.header, sections, target_rows, theme_rows,
+                     issue_records(doc_id, spans), terms)

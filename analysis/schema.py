@@ -6,9 +6,11 @@ A column name means the same thing in every table (``doc_id``, ``section_id``,
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import pandas as pd
 
-__all__ = ["TABLES", "COLUMNS", "validate", "empty", "describe"]
+__all__ = ["TABLES", "COLUMNS", "validate", "empty", "describe", "frame", "row_type"]
 
 #: Column -> (pandas dtype, description). Shared by every table that has the column.
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -165,9 +167,11 @@ def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:
     out = df.loc[:, cols].copy()
     for c in cols:
         dtype = COLUMNS[c][0]
+        if str(out[c].dtype) == dtype or (dtype == "object" and out[c].dtype == object):
+            continue
         try:
             if dtype == "string":
-                out[c] = out[c].astype("object").where(out[c].notna(), None).astype("string")
+                out[c] = out[c].astype("string")
             else:
                 out[c] = out[c].astype(dtype)
         except (TypeError, ValueError) as exc:
@@ -186,3 +190,26 @@ def describe(table: str) -> pd.DataFrame:
     return pd.DataFrame(
         [(c, *COLUMNS[c]) for c in TABLES[table]["columns"]], columns=["column", "dtype", "description"]
     )
+
+
+def _row_name(table: str) -> str:
+    return f"{table.title().replace('_', '')}Row"
+
+
+# One namedtuple class per table, defined at module level so that rows pickle (build cache,
+# process pool): SectionsRow, TargetsRow, SectionThemesRow, QualityIssuesRow …
+for _t in TABLES:
+    globals()[_row_name(_t)] = namedtuple(_row_name(_t), TABLES[_t]["columns"])
+
+
+def row_type(table: str):
+    """The namedtuple class with the table's columns, for building rows without pandas."""
+    return globals()[_row_name(table)]
+
+
+def frame(records, table: str) -> pd.DataFrame:
+    """A validated frame from row tuples in the table's column order (possibly none)."""
+    records = list(records)
+    if not records:
+        return empty(table)
+    return validate(pd.DataFrame.from_records(records, columns=TABLES[table]["columns"]), table)

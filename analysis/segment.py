@@ -6,6 +6,7 @@ keyword of the theme codebook, so multi-character terms (居家养老, 三社联
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import tomllib
@@ -14,7 +15,7 @@ import jieba
 
 from . import resources
 
-__all__ = ["tokenizer", "cut", "boundaries", "codebook", "user_words"]
+__all__ = ["tokenizer", "cut", "cut_spans", "boundaries", "codebook", "user_words"]
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -54,4 +55,22 @@ def boundaries(tokens: list[str]) -> set[int]:
     for t in tokens:
         pos += len(t)
         out.add(pos)
+    return out
+
+
+def cut_spans(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
+    """Segment ``text`` once and give each ``(start, end)`` span the tokens that start in it.
+
+    Spans must start on token boundaries (sections start at line starts, and jieba always
+    splits at a newline), so the tokens of a span are exactly those of its text.
+    """
+    tokens = tokenizer().lcut(text)
+    starts, pos = [], 0
+    for t in tokens:
+        starts.append(pos)
+        pos += len(t)
+    out = []
+    for a, b in spans:
+        i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+        out.append([t for t in tokens[i:j] if not t.isspace()])
     return out

@@ -15,6 +15,7 @@ in policy text these are nearly always slogans). All of it is data in ``resource
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -23,9 +24,9 @@ import pandas as pd
 
 from . import resources
 from .clean import Span
-from .schema import validate
+from .schema import frame, row_type
 
-__all__ = ["Quantity", "find_quantities", "extract", "infer_genre", "lost_measure_words", "KIND_BY_GENRE"]
+__all__ = ["Quantity", "find_quantities", "extract", "extract_records", "infer_genre", "lost_measure_words", "KIND_BY_GENRE"]
 
 #: The kind of a quantity when neither its part heading nor its sentence says otherwise.
 KIND_BY_GENRE = {"work_plan": "target", "progress_report": "actual", "government_work_report": "target"}
@@ -38,13 +39,24 @@ _SENT = re.compile(r"[。;!?\n]")
 _JOINERS = re.compile(r"^\s*(?:、|和|及|与|或|,)?\s*$")
 _RANGE = re.compile(r"^\s*(?:-|—|–|~|～|至|到)\s*$")
 _FROM_TO = re.compile(r"^\s*(?:提高|增加|增长|提升|调整|上调|扩大)?(?:至|到)\s*$")
+_FROM = re.compile(r"(?:从|由)\s*$")
+_RANGE_START = re.compile(rf"({_ARABIC})\s*(?:-|—|–|~|～)\s*$")
+_RIGHT_HEAD = re.compile(r"^(?:以上|以下|以内|之内|内|左右|余|多)")
+_RATE_BASE = re.compile(r"(?:每[^\d,。]{1,6}?)+")
+_TRAILING_BASE = re.compile(r"(?:每[^\d,。每]{1,4})+$")
+_SUBJECT_PREP = re.compile(r"(?:按照|按|以|对|在|为|将)$")
+_CJK_START = re.compile(r"[\u4e00-\u9fff“(]")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=None)
 def _units():
     rows = resources.rows("units.tsv")
     return sorted(((p, u, c) for p, u, c in rows), key=lambda r: -len(r[0]))
 
 
+@functools.lru_cache(maxsize=None)
 def _cues(role: str) -> list[str]:
     return sorted((w for r, w in resources.rows("target_cues.tsv") if r == role), key=len, reverse=True)
 
@@ -82,6 +94,12 @@ def _cn_value(s: str) -> float | None:
         return None
 
 
+@functools.lru_cache(maxsize=None)
+def _unit_map() -> dict[str, tuple[str, str]]:
+    return {p: (u, c) for p, u, c in _units()}
+
+
+@functools.lru_cache(maxsize=None)
 def _rules():
     return [(reason, where, re.compile(rx)) for reason, where, rx in resources.rows("quantity_rules.tsv")]
 
@@ -99,7 +117,7 @@ def find_quantities(text: str) -> list[Quantity]:
     """All quantities in ``text`` (offsets into it), with ranges merged and lists grouped."""
     global _PAT
     _PAT = _PAT or _pattern()
-    unit_map = {p: (u, c) for p, u, c in _units()}
+    unit_map = _unit_map()
     rules = _rules()
     out: list[Quantity] = []
     for m in _PAT.finditer(text):
@@ -152,7 +170,7 @@ def _merge(text: str, qs: list[Quantity]) -> list[Quantity]:
         if merged:
             p = merged[-1]
             between = text[p.end:q.start]
-            from_to = _FROM_TO.match(between) and re.search(r"(?:从|由)\s*$", text[max(0, p.start - 2):p.start])
+            from_to = _FROM_TO.match(between) and _FROM.search(text[max(0, p.start - 2):p.start])
             if (_RANGE.match(between) or from_to) and (p.unit in (q.unit, "") or p.unit_class == q.unit_class):
                 p.value_from, p.value, p.end = p.value, q.value, q.end
                 p.unit, p.unit_class = q.unit, q.unit_class
@@ -162,7 +180,7 @@ def _merge(text: str, qs: list[Quantity]) -> list[Quantity]:
         merged.append(q)
     # ranges written with a unit-less start ("1-2名"): the pattern saw only "2名"
     for q in merged:
-        m = re.search(rf"({_ARABIC})\s*(?:-|—|–|~|～)\s*$", text[max(0, q.start - 12):q.start])
+        m = _RANGE_START.search(text[max(0, q.start - 12):q.start])
         if m and q.value_from is None and "%" not in m.group(0):
             q.value_from = float(m.group(1).replace(",", ""))
             q.start -= len(m.group(0))
@@ -195,22 +213,22 @@ def _part_kind(title: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=None)
+def _cue_regex(role: str) -> re.Pattern[str]:
+    """Alternation of a role's cue words, longest first (so 不超过 wins over 超过)."""
+    return re.compile("|".join(map(re.escape, _cues(role))) or "(?!)")
+
+
 def _last_cue(text: str, role: str) -> str:
-    best, pos = "", -1
-    for w in _cues(role):
-        i = text.rfind(w)
-        if i > pos or (i == pos and i >= 0 and len(w) > len(best)):
-            best, pos = w, i
-    return best if pos >= 0 else ""
+    last = ""
+    for m in _cue_regex(role).finditer(text):
+        last = m.group(0)
+    return last
 
 
 def _first_cue(text: str, role: str) -> str:
-    best, pos = "", len(text) + 1
-    for w in _cues(role):
-        i = text.find(w)
-        if 0 <= i < pos:
-            best, pos = w, i
-    return best
+    m = _cue_regex(role).search(text)
+    return m.group(0) if m else ""
 
 
 _STOP_RIGHT = re.compile(r"(?:开展|进行|引入|发放|参与|已经|已|全部|目前|得到|达到|实现|提供|纳入|享受|,|。)")
@@ -218,27 +236,32 @@ _PERSON_UNITS = {"人", "人次", "名", "户", "户次"}
 _TIME_HEAD = re.compile(r"^(?:到|至|在|截至)?(?:19|20)\d{2}年(?:底|末|初|前|内)?(?:前)?")
 
 
+@functools.lru_cache(maxsize=None)
+def _head_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    alt = "|".join(map(re.escape, _cues("scope") + _cues("commitment")))
+    return (re.compile(f"(?:{alt})"), re.compile("|".join(map(re.escape, _cues("verb")))),
+            re.compile("|".join(map(re.escape, _cues("splits")))))
+
+
 def _strip_head(s: str, keep_verb: bool) -> str:
     """Drop scope words (全市, 其中 …) and commitments from the head, then one verb (新增 …)
     unless that would leave a bare scope word or a single character (培训率 stays)."""
-    cut = max((s.rfind(w) + len(w) for w in _cues("commitment") if w in s), default=0)
-    if cut and _cjk_len(s[cut:]) >= 2:
-        s = s[cut:]  # 围绕……力争2019年全市低收入人口人均年收入 -> after 力争
-    changed = True
-    while changed:
-        changed = False
-        s = _TIME_HEAD.sub("", s) if _cjk_len(_TIME_HEAD.sub("", s)) >= 2 else s
-        for w in _cues("scope") + _cues("commitment"):
-            if s.startswith(w) and len(s) > len(w) + 1:
-                s, changed = s[len(w):], True
-                break
+    head, verbs, splits = _head_regexes()
+    commit = list(_cue_regex("commitment").finditer(s))
+    if commit and _cjk_len(s[commit[-1].end():]) >= 2:
+        s = s[commit[-1].end():]  # 围绕……力争2019年全市低收入人口人均年收入 -> after 力争
+    while True:
+        t = _TIME_HEAD.sub("", s)
+        s = t if _cjk_len(t) >= 2 else s
+        m = head.match(s)
+        if not m or len(s) <= m.end() + 1:
+            break
+        s = s[m.end():]
     if not keep_verb:
-        for w in _cues("verb"):
-            rest = s[len(w):]
-            if s.startswith(w) and len(rest) >= 2 and rest not in _cues("scope"):
-                s = rest
-                break
-        cut = max((s.rfind(w) + len(w) for w in _cues("splits") if w in s), default=0)
+        m = verbs.match(s)
+        if m and len(s) - m.end() >= 2 and s[m.end():] not in _cues("scope"):
+            s = s[m.end():]
+        cut = max((m.end() for m in splits.finditer(s)), default=0)
         rest = s[cut:]
         if cut and _cjk_len(rest) >= 2 and rest not in _cues("scope"):
             s = rest
@@ -257,13 +280,13 @@ def _strip_tail(s: str) -> str:
 
 
 def _cjk_len(s: str) -> int:
-    return len(re.findall(r"[\u4e00-\u9fff]", s))
+    return len(_CJK_CHAR.findall(s))
 
 
 def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
     """What is counted: the noun after the measure word (建设50家养老服务网点) or, when the
     number ends its clause or is a rate, the phrase before it (持证上岗率达到50%)."""
-    right = re.sub(r"^(?:以上|以下|以内|之内|内|左右|余|多)", "", right)
+    right = _RIGHT_HEAD.sub("", right)
     of = right.startswith("的")
     r = _STOP_RIGHT.split(right[1:] if of else right, maxsplit=1)[0].strip().rstrip("、和及与")
     left = left.lstrip("、 ")
@@ -273,16 +296,16 @@ def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
     i, w = _nearest(left, _cues("neutral") + [c for c in _cues("ge") + _cues("le") if c not in _SUFFIX_ONLY])
     if w:
         tail = left[i + len(w):]
-        if re.fullmatch(r"(?:每[^\d,。]{1,6}?)+", tail or "-"):
+        if _RATE_BASE.fullmatch(tail or "-"):
             base, left = tail, left[:i]  # 不低于每人每月300元: the base of the rate
         elif tail.endswith("的"):
             # 农村低保标准不低于城市低保标准的80%: the subject, else the reference
-            subject = re.sub(r"(?:按照|按|以|对|在|为|将)$", "", left[:i].strip())
+            subject = _SUBJECT_PREP.sub("", left[:i].strip())
             subject = _strip_head(_strip_tail(subject), keep_verb=False)
             left = left[:i] if _cjk_len(subject) >= 2 else tail
         elif tail:
             left = tail  # 养老床位数达到每千名老年人拥有床位 -> the part after 达到
-    trailing_base = re.search(r"(?:每[^\d,。每]{1,4})+$", left)
+    trailing_base = _TRAILING_BASE.search(left)
     if trailing_base and not base:
         base, left = trailing_base.group(0), left[: trailing_base.start()]  # 领取了每月 | 55元
     l_phrase = _strip_head(_strip_tail(left.strip()), keep_verb=unit in _PERSON_UNITS)
@@ -291,7 +314,7 @@ def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
     if unit_class in ("percent", "percent_point") or of:
         use_right = bool(r) and verbal
     else:
-        use_right = bool(r) and re.match(r"[\u4e00-\u9fff“(]", r) is not None
+        use_right = bool(r) and _CJK_START.match(r) is not None
     phrase = r if use_right else (l_phrase or r)
     if base and base not in phrase:
         phrase = f"{phrase}({base.rstrip('的')})"
@@ -320,22 +343,33 @@ def _prefix_comparator(left: str) -> str:
     return roles.get(w, "=")
 
 
-def extract(sections: pd.DataFrame, masked: str, doc_id: str, genre: str | None = None) -> pd.DataFrame:
+def extract(sections, masked: str, doc_id: str, genre: str | None = None) -> pd.DataFrame:
+    """The ``targets`` table of one document (see :func:`extract_records`)."""
+    return frame(extract_records(sections, masked, doc_id, genre), "targets")
+
+
+def _records(sections) -> list:
+    return list(sections.itertuples(index=False)) if isinstance(sections, pd.DataFrame) else list(sections)
+
+
+def extract_records(sections, masked: str, doc_id: str, genre: str | None = None) -> list:
     """The ``targets`` rows of one document.
 
     Args:
-        sections: the document's ``sections`` rows.
+        sections: the document's ``sections`` rows (a frame or row tuples).
         masked: its normalised text with removed spans blanked (``Cleaned.masked``).
         doc_id: the document id.
         genre: from the manifest; inferred from the text when None.
     """
+    sections = _records(sections)
     if genre is None:
-        pre = sections[sections.level == 0]
-        genre = infer_genre(pre.title.iloc[0] if len(pre) else "", sections[sections.level == 1].title.tolist())
+        pre = [r for r in sections if r.level == 0]
+        genre = infer_genre(pre[0].title if pre else "", [r.title for r in sections if r.level == 1])
     default = KIND_BY_GENRE.get(genre, "target")
-    by_id = {r.section_id: r for r in sections.itertuples()}
+    Row = row_type("targets")
+    by_id = {r.section_id: r for r in sections}
     rows = []
-    for sec in sections.itertuples():
+    for sec in sections:
         start, end = int(sec.char_start), int(sec.own_end)
         seg = masked[start:end]
         first = seg.lstrip()
@@ -343,7 +377,7 @@ def extract(sections: pd.DataFrame, masked: str, doc_id: str, genre: str | None 
         if sec.label_raw and first.startswith(sec.label_raw):
             seg = seg[:lead] + " " * len(sec.label_raw) + seg[lead + len(sec.label_raw):]
         part = sec
-        while part.level > 1 and pd.notna(part.parent_id):
+        while part.level > 1 and isinstance(part.parent_id, str):
             part = by_id[part.parent_id]
         context = (_part_kind(part.title) if part.level == 1 else None) or default
         qs = find_quantities(seg)
@@ -381,9 +415,9 @@ def extract(sections: pd.DataFrame, masked: str, doc_id: str, genre: str | None 
                 indicator = f"{indicator}(每{per.group(1)})"  # 1200元/人次
             verb = _last_cue(left, "verb")
             commitment = _first_cue(sent_left, "commitment")
-            sentence = re.sub(r"\s+", " ", seg[s0:s1]).strip()
+            sentence = _SPACES.sub(" ", seg[s0:s1]).strip()
             for q in members:
-                rows.append(dict(
+                rows.append(Row(
                     target_id=f"{doc_id}:{start + q.start}", doc_id=doc_id, section_id=sec.section_id,
                     value=q.value, value_from=q.value_from, unit=q.unit, raw=q.raw,
                     comparator=q.comparator if q.comparator != "=" else comp, kind=kind,
@@ -391,9 +425,7 @@ def extract(sections: pd.DataFrame, masked: str, doc_id: str, genre: str | None 
                     sentence=sentence, char_start=start + q.start, char_end=start + q.end,
                 ))
             prev_end = tail.end
-    cols = ["target_id", "doc_id", "section_id", "value", "value_from", "unit", "raw", "comparator", "kind",
-            "indicator", "verb", "commitment", "theme_id", "sentence", "char_start", "char_end"]
-    return validate(pd.DataFrame(rows, columns=cols), "targets")
+    return rows
 
 
 _BARE = re.compile(r"(?<![\d.·])(\d{1,4})(?=[\u4e00-\u9fff])")

@@ -48,10 +48,14 @@ def _not_terms() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{rx})" for _, rx in resources.rows("term_filters.tsv")))
 
 
+@functools.lru_cache(maxsize=200_000)
+def _is_term(t: str) -> bool:
+    return len(t) > 1 and _CJK.search(t) is not None and t not in stopwords() and not _not_terms().fullmatch(t)
+
+
 def content_terms(tokens: list[str]) -> list[str]:
     """Keep the tokens that say what a plan does (see the module docstring)."""
-    stop, drop = stopwords(), _not_terms()
-    return [t for t in tokens if len(t) > 1 and _CJK.search(t) and t not in stop and not drop.fullmatch(t)]
+    return [t for t in tokens if _is_term(t)]
 
 
 def tokenize(text: str) -> list[str]:

@@ -116,7 +116,9 @@ def decode_bytes(data: bytes, name: str = "input") -> Decoded:
         raise UserError(f"{name}: looks like a binary file, not text ({enc} decoding gives control characters)")
     norm = normalize(text)
     pre = _drop_zero_width(_normalize_newlines(text))
-    changed = sum(pre.count(c) for c in set(pre) if not _KEEP.match(c) and unicodedata.normalize("NFKC", c) != c)
+    # CJK unified ideographs and ASCII never change under NFKC: only look at the rest
+    odd = {c for c in set(pre) if c > "\x7f" and not ("\u4e00" <= c <= "\u9fff") and not _KEEP.match(c)}
+    changed = sum(pre.count(c) for c in odd if unicodedata.normalize("NFKC", c) != c)
     return Decoded(text=norm, encoding=enc, sha256=sha256_bytes(data), changed_chars=changed)
 
 

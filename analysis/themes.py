@@ -12,6 +12,7 @@ least ``SECONDARY_SHARE`` of the primary are secondary.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 
@@ -19,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from . import resources
-from .schema import validate
+from .schema import frame, row_type
 from .segment import boundaries, codebook, cut
 
-__all__ = ["THEMES", "UNCLASSIFIED", "codebook_version", "theme_names", "score_text", "classify",
+__all__ = ["THEMES", "UNCLASSIFIED", "codebook_version", "theme_names", "score_text", "classify", "classify_records",
            "theme_shares", "leaf_sections", "TITLE_WEIGHT", "PARENT_WEIGHT", "MIN_SCORE", "SECONDARY_SHARE"]
 
 TITLE_WEIGHT = 4.0
@@ -33,6 +34,7 @@ UNCLASSIFIED = "unclassified"
 THEMES = [t["id"] for t in codebook()["theme"]]
 
 
+@functools.lru_cache(maxsize=None)
 def codebook_version() -> str:
     """``<version>+<hash of the file>``: changes whenever the codebook changes at all."""
     digest = hashlib.sha256(resources.path("codebook.toml").read_bytes()).hexdigest()[:8]
@@ -48,35 +50,68 @@ def _keywords() -> list[tuple[str, str, float]]:
     return [(t["id"], k, float(w)) for t in codebook()["theme"] for k, w in t["keywords"].items()]
 
 
+@functools.lru_cache(maxsize=None)
+def _keyword_map() -> tuple[dict[str, list[tuple[str, float]]], frozenset[str]]:
+    """keyword -> [(theme, weight)], and every proper prefix of a keyword."""
+    out: dict[str, list[tuple[str, float]]] = {}
+    for theme, k, w in _keywords():
+        out.setdefault(k, []).append((theme, w))
+    prefixes = frozenset(k[:i] for k in out for i in range(1, len(k)))
+    return out, prefixes
+
+
+def keyword_hits(tokens: list[str]) -> list[tuple[int, int, str]]:
+    """``(start, end, keyword)`` of every keyword that equals a run of consecutive tokens,
+    i.e. that starts and ends on token boundaries (区划 is not found inside 社区划分).
+    Offsets are relative to the concatenated tokens."""
+    kw, prefixes = _keyword_map()
+    hits = []
+    n = len(tokens)
+    pos = 0
+    for i in range(n):
+        s = tokens[i]
+        start = pos
+        pos += len(s)
+        j = i
+        while True:
+            if s in kw:
+                hits.append((start, start + len(s), s))
+            if s not in prefixes:
+                break
+            j += 1
+            if j >= n:
+                break
+            s += tokens[j]
+    return hits
+
+
 def _counts(text: str, tokens: list[str] | None = None) -> dict[str, int]:
-    if not text:
-        return {}
-    bounds = boundaries(tokens if tokens is not None else cut(text))
     out: dict[str, int] = {}
-    for _, k, _ in _keywords():
-        if k in out:
-            continue
-        n, i = 0, text.find(k)
-        while i >= 0:
-            if i in bounds and i + len(k) in bounds:
-                n += 1
-            i = text.find(k, i + 1)
-        if n:
-            out[k] = n
+    if text:
+        for _, _, k in keyword_hits(tokens if tokens is not None else cut(text)):
+            out[k] = out.get(k, 0) + 1
     return out
+
+
+def _score(counts: dict[str, int], factor: float, damp: bool, scores: dict[str, float]) -> None:
+    kw, _ = _keyword_map()
+    for k, n in counts.items():
+        for theme, w in kw[k]:
+            scores[theme] += factor * w * (math.sqrt(n) if damp else n)
+
+
+def score_counts(title: dict[str, int], ancestors: dict[str, int], body: dict[str, int]) -> dict[str, float]:
+    """Theme scores from keyword counts of a section's title, its ancestors' titles and its body."""
+    scores = {t: 0.0 for t in THEMES}
+    _score(title, TITLE_WEIGHT, False, scores)
+    _score(ancestors, PARENT_WEIGHT, False, scores)
+    _score(body, 1.0, True, scores)
+    return scores
 
 
 def score_text(title: str, body: str, ancestors: str = "", body_tokens: list[str] | None = None) -> dict[str, float]:
     """Score of every theme for a section with this title, body and ancestors' titles."""
-    parts = ((_counts(title), TITLE_WEIGHT, False), (_counts(ancestors), PARENT_WEIGHT, False),
-             (_counts(body, body_tokens), 1.0, True))
-    scores = {t: 0.0 for t in THEMES}
-    for counts, factor, damp in parts:
-        for theme, k, w in _keywords():
-            n = counts.get(k, 0)
-            if n:
-                scores[theme] += factor * w * (math.sqrt(n) if damp else n)
-    return scores
+    return score_counts(_counts(title), _counts(ancestors), _counts(body, body_tokens))
 
 
 def leaf_sections(sections: pd.DataFrame) -> pd.DataFrame:
@@ -85,50 +120,75 @@ def leaf_sections(sections: pd.DataFrame) -> pd.DataFrame:
     return sections[~sections.section_id.isin(parents)]
 
 
-def _body(row) -> str:
-    text = str(row.text)
-    first, _, rest = text.partition("\n")
-    i = first.find(row.title) if row.title else -1
-    first = first[i + len(row.title):] if i >= 0 else first
-    return (first + "\n" + rest).strip()
+def leaf_ids(records) -> set[str]:
+    """section_ids of the row tuples that have no children."""
+    parents = {r.parent_id for r in records if isinstance(r.parent_id, str)}
+    return {r.section_id for r in records if r.section_id not in parents}
 
 
-def classify(sections: pd.DataFrame, leaves_only: bool = True, tokens: dict[str, list[str]] | None = None) -> pd.DataFrame:
-    """``section_themes`` rows for every leaf section of ``sections``.
+def classify(sections, leaves_only: bool = True, tokens: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """The ``section_themes`` table (see :func:`classify_records`)."""
+    return frame(classify_records(sections, leaves_only, tokens), "section_themes")
+
+
+def classify_records(sections, leaves_only: bool = True, tokens: dict[str, list[str]] | None = None) -> list:
+    """``section_themes`` rows for every leaf section of ``sections`` (a frame or row tuples).
 
     One row per leaf and theme with a positive score, plus exactly one primary row per leaf
     (the ``unclassified`` pseudo-theme when no theme reaches ``MIN_SCORE``). With
     ``leaves_only=False`` a part's own text (heading and intro) is classified too.
-    ``tokens`` maps section_id to the jieba tokens of its ``text`` (segmented here if absent);
-    the body then is the whole own text, title included.
+    ``tokens`` maps section_id to the jieba tokens of its ``text`` (segmented here if absent).
+    The body is the whole own text, title included; the title's keywords are those of the
+    text's tokens that fall within the title.
     """
-    by_id = sections.set_index("section_id")
+    sections = list(sections.itertuples(index=False)) if isinstance(sections, pd.DataFrame) else list(sections)
+    Row = row_type("section_themes")
     version = codebook_version()
-    rows = []
-    for r in (leaf_sections(sections) if leaves_only else sections).itertuples():
-        chain, pid = [], r.parent_id
-        while isinstance(pid, str):
-            chain.append(str(by_id.at[pid, "title"]))
-            pid = by_id.at[pid, "parent_id"]
+    parent = {r.section_id: r.parent_id for r in sections}
+    title_counts: dict[str, dict[str, int]] = {}
+    body_counts: dict[str, dict[str, int]] = {}
+    for r in sections:
+        text, title = str(r.text), str(r.title)
         toks = tokens.get(r.section_id) if tokens is not None else None
-        body = str(r.text) if toks is not None or r.level == 0 else _body(r)
-        scores = score_text(str(r.title) if r.level > 0 else "", body, " ".join(chain), body_tokens=toks)
+        if toks is None:
+            toks = cut(text)
+        hits = keyword_hits(toks)
+        b: dict[str, int] = {}
+        for _, _, k in hits:
+            b[k] = b.get(k, 0) + 1
+        body_counts[r.section_id] = b
+        t: dict[str, int] = {}
+        if r.level > 0 and title and hits:
+            # the title stands at the head of the section, after its label
+            joined = "".join(toks[:64])
+            t0 = joined.find(title.replace(" ", ""))
+            t1 = t0 + len(title.replace(" ", ""))
+            for a, e, k in hits:
+                if t0 >= 0 and a >= t0 and e <= t1:
+                    t[k] = t.get(k, 0) + 1
+        title_counts[r.section_id] = t
+    rows = []
+    leaves = leaf_ids(sections)
+    for r in (s for s in sections if s.section_id in leaves or not leaves_only):
+        anc: dict[str, int] = {}
+        pid = parent.get(r.section_id)
+        while isinstance(pid, str):
+            for k, n in title_counts[pid].items():
+                anc[k] = anc.get(k, 0) + n
+            pid = parent.get(pid)
+        scores = score_counts(title_counts[r.section_id], anc, body_counts[r.section_id])
         best = max(scores, key=lambda t: (scores[t], -THEMES.index(t)))
         top = scores[best]
         primary = best if top >= MIN_SCORE else UNCLASSIFIED
         total = sum(scores.values()) or 1.0
         if primary == UNCLASSIFIED:
-            rows.append(dict(section_id=r.section_id, doc_id=r.doc_id, theme_id=UNCLASSIFIED, score=top, share=0.0,
-                             is_primary=True, is_secondary=False, codebook_version=version))
-        for t, s in sorted(scores.items(), key=lambda kv: -kv[1]):
-            if s <= 0:
+            rows.append(Row(r.section_id, r.doc_id, UNCLASSIFIED, top, 0.0, True, False, version))
+        for t, sc in sorted(scores.items(), key=lambda kv: -kv[1]):
+            if sc <= 0:
                 continue
-            rows.append(dict(section_id=r.section_id, doc_id=r.doc_id, theme_id=t, score=round(s, 4),
-                             share=round(s / total, 4), is_primary=t == primary,
-                             is_secondary=t != primary and s >= SECONDARY_SHARE * top and s >= MIN_SCORE,
-                             codebook_version=version))
-    cols = ["section_id", "doc_id", "theme_id", "score", "share", "is_primary", "is_secondary", "codebook_version"]
-    return validate(pd.DataFrame(rows, columns=cols), "section_themes")
+            rows.append(Row(r.section_id, r.doc_id, t, round(sc, 4), round(sc / total, 4), t == primary,
+                            t != primary and sc >= SECONDARY_SHARE * top and sc >= MIN_SCORE, version))
+    return rows
 
 
 def theme_shares(section_themes: pd.DataFrame, sections: pd.DataFrame, by: str = "chars",
