@@ -39,5 +39,9 @@ codebook-check: $(STAMP)
 codebook-snapshot: $(STAMP)
 	cd tests && ../$(PY) snapshot_themes.py
 
+bench: $(STAMP)
+	$(PY) -m benchmarks.bench --stages
+	$(PY) -m benchmarks.bench
+
 clean:
 	rm -rf $(VENV) data/processed reports/*/ reports/latest

@@ -97,7 +97,7 @@ def _run(args: tuple[bytes, str, str, str]) -> DocResult:
     return process(data, doc_id, name, genre)
 
 
-def _documents_row(row: pd.Series, res: DocResult) -> dict:
+def _documents_row(row: dict, res: DocResult) -> dict:
     levels = [r.level for r in res.section_rows]
     out = {c: (row[c] or None) for c in mf.COLUMNS}
     out["year"] = int(row["year"])
@@ -163,7 +163,8 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
     bar.close()
 
     ordered = [results[d] for d in man.doc_id]
-    docs = pd.DataFrame([_documents_row(r, res) for (_, r), res in zip(man.iterrows(), ordered)], columns=TABLES["documents"]["columns"])
+    docs = pd.DataFrame([_documents_row(r, res) for r, res in zip(man[mf.COLUMNS].to_dict("records"), ordered)],
+                        columns=TABLES["documents"]["columns"])
     tables = {
         "documents": docs,
         "sections": frame(chain.from_iterable(r.section_rows for r in ordered), "sections"),
@@ -171,7 +172,7 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
         "targets": frame(chain.from_iterable(r.target_rows for r in ordered), "targets"),
         "section_themes": frame(chain.from_iterable(r.leaf_theme_rows for r in ordered), "section_themes"),
     }
-    tables.update(analyze(ordered))
+    tables.update(analyze(ordered, k_cache=paths.cache / "k.json"))
     return {name: write_table(df, name, paths.processed) for name, df in tables.items()}
 
 

@@ -17,6 +17,7 @@ COLUMNS = ["doc_id", "file", "jurisdiction_zh", "jurisdiction_en", "admin_level"
            "year", "period", "genre", "title_zh", "publisher_zh", "doc_number", "issued_date", "notes"]
 REQUIRED = ["doc_id", "file", "jurisdiction_zh", "year", "genre"]
 _DOC_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_YEAR = re.compile(r"\d{4}")
 
 
 def load(path: Path, raw_dir: Path) -> pd.DataFrame:
@@ -39,8 +40,10 @@ def load(path: Path, raw_dir: Path) -> pd.DataFrame:
         if c not in df.columns:
             df[c] = ""
     seen: dict[str, int] = {}
-    for i, row in df.iterrows():
+    files = {p.name for p in raw_dir.iterdir() if p.is_file()} if raw_dir.is_dir() else set()
+    for i, row in enumerate(df[REQUIRED].itertuples(index=False)):
         line = i + 2  # header is line 1
+        row = row._asdict()
         name = row["doc_id"] or f"(row {line})"
         for c in REQUIRED:
             if not row[c].strip():
@@ -50,9 +53,9 @@ def load(path: Path, raw_dir: Path) -> pd.DataFrame:
         if row["doc_id"] in seen:
             raise UserError(f"{path}:{line}: duplicate doc_id '{row['doc_id']}' (first on line {seen[row['doc_id']]})")
         seen[row["doc_id"]] = line
-        if not re.fullmatch(r"\d{4}", row["year"].strip()):
+        if not _YEAR.fullmatch(row["year"].strip()):
             raise UserError(f"{path}:{line}: document {name} has year '{row['year']}', expected four digits")
-        if not (raw_dir / row["file"]).is_file():
+        if row["file"] not in files:
             raise UserError(f"{path}:{line}: document {name} names file '{row['file']}', which is not in {raw_dir}")
     return df[COLUMNS + [c for c in df.columns if c not in COLUMNS]]
 

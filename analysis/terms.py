@@ -14,7 +14,7 @@ import re
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import AgglomerativeClustering, MiniBatchKMeans
+from sklearn.cluster import MiniBatchKMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import adjusted_rand_score, homogeneity_score, silhouette_score, v_measure_score
 from sklearn.metrics.pairwise import cosine_similarity
@@ -26,7 +26,7 @@ from .segment import cut
 __all__ = [
     "stopwords", "content_terms", "tokenize", "section_matrix", "best_k", "choose_k", "cluster_sections", "cluster_terms",
     "silhouette_by_k", "agreement", "doc_similarity", "log_odds_dirichlet", "distinctive_terms", "AGGLOMERATIVE_MAX",
-    "K_RANGE",
+    "K_RANGE", "SIMILARITY_ALL_PAIRS_MAX", "SIMILAR_TOP",
 ]
 
 #: Above this many sections, clustering switches from agglomerative (cosine, average
@@ -80,10 +80,33 @@ def section_matrix(term_lists: list[list[str]], min_df: int = 2, max_df: float =
     return X, vec
 
 
-def _labels(X, k: int, seed: int) -> np.ndarray:
+def _distances(X) -> np.ndarray:
+    """Cosine distances between L2-normalised rows, as a dense square matrix."""
+    dist = np.clip(1.0 - (X @ X.T).toarray(), 0.0, 2.0)
+    np.fill_diagonal(dist, 0.0)
+    return dist
+
+
+def _tree(X, dist: np.ndarray | None = None) -> np.ndarray:
+    """Average-linkage tree on cosine distance (rows of X are L2-normalised)."""
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    return linkage(squareform(_distances(X) if dist is None else dist, checks=False), method="average")
+
+
+def _cut(tree: np.ndarray, k: int) -> np.ndarray:
+    from scipy.cluster.hierarchy import fcluster
+
+    return fcluster(tree, t=k, criterion="maxclust") - 1
+
+
+def _labels(X, k: int, seed: int, tree: np.ndarray | None = None) -> np.ndarray:
+    """Agglomerative clustering (cosine, average linkage) up to AGGLOMERATIVE_MAX sections, one
+    tree cut at k clusters (the same partition as sklearn's AgglomerativeClustering); above
+    it, MiniBatchKMeans on the L2-normalised rows."""
     if X.shape[0] <= AGGLOMERATIVE_MAX:
-        dist = np.clip(1.0 - (X @ X.T).toarray(), 0.0, 2.0)
-        return AgglomerativeClustering(n_clusters=k, metric="precomputed", linkage="average").fit_predict(dist)
+        return _cut(tree if tree is not None else _tree(X), k)
     return MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048).fit_predict(X)
 
 
@@ -94,10 +117,33 @@ def _silhouette(X, labels: np.ndarray, seed: int) -> float:
     return float(silhouette_score(X, labels, metric="cosine", sample_size=size, random_state=seed))
 
 
-def silhouette_by_k(X, ks=K_RANGE, seed: int = 0) -> pd.DataFrame:
-    """Silhouette (cosine) of the clustering at each k: columns k, silhouette."""
+def silhouette_by_k(X, ks=K_RANGE, seed: int = 0, tree: np.ndarray | None = None) -> pd.DataFrame:
+    """Silhouette (cosine) of the clustering at each k: columns k, silhouette.
+
+    Above ``AGGLOMERATIVE_MAX`` sections, k is judged on a seeded random sample of that many
+    sections (MiniBatchKMeans on the sample), so choosing k costs the same at any size.
+    """
+    if X.shape[0] > AGGLOMERATIVE_MAX:
+        idx = np.random.default_rng(seed).choice(X.shape[0], AGGLOMERATIVE_MAX, replace=False)
+        X = X[np.sort(idx)]
+        dist = _distances(X)
+        ks = [k for k in ks if 2 <= k < X.shape[0]]
+        sil = []
+        for k in ks:
+            lab = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=1, batch_size=2048).fit_predict(X)
+            sil.append(float(silhouette_score(dist, lab, metric="precomputed")) if len(set(lab)) > 1 else float("nan"))
+        return pd.DataFrame({"k": ks, "silhouette": sil})
+    else:
+        dist = _distances(X)
+        tree = tree if tree is not None else (_tree(X, dist) if X.shape[0] >= 2 else None)
+        ks = [k for k in ks if 2 <= k < X.shape[0]]
+        sil = []
+        for k in ks:
+            lab = _labels(X, k, seed, tree)
+            sil.append(float(silhouette_score(dist, lab, metric="precomputed")) if len(set(lab)) > 1 else float("nan"))
+        return pd.DataFrame({"k": ks, "silhouette": sil})
     ks = [k for k in ks if 2 <= k < X.shape[0]]
-    return pd.DataFrame({"k": ks, "silhouette": [_silhouette(X, _labels(X, k, seed), seed) for k in ks]})
+    return pd.DataFrame({"k": ks, "silhouette": [_silhouette(X, fit(k), seed) for k in ks]})
 
 
 def best_k(silhouettes: pd.DataFrame, n: int) -> int:
@@ -127,9 +173,12 @@ def cluster_sections(section_ids: list[str], term_lists: list[list[str]], k: int
         ``section_clusters`` and ``cluster_terms`` tables.
     """
     X, vec = section_matrix(term_lists, min_df=min_df)
-    k = k or choose_k(X, seed=seed)
+    small = 2 <= X.shape[0] <= AGGLOMERATIVE_MAX
+    tree = _tree(X) if small else None  # one tree serves the k sweep and the final cut
+    if not k:
+        k = best_k(silhouette_by_k(X, seed=seed, tree=tree), X.shape[0])
     k = max(1, min(k, X.shape[0]))
-    labels = _labels(X, k, seed) if k > 1 else np.zeros(X.shape[0], int)
+    labels = _labels(X, k, seed, tree) if k > 1 else np.zeros(X.shape[0], int)
     centroid_sim = np.zeros(X.shape[0])
     for c in set(labels):
         idx = np.flatnonzero(labels == c)
@@ -175,11 +224,24 @@ def agreement(labels_true, labels_pred) -> dict[str, float]:
                 homogeneity=homogeneity_score(labels_true, labels_pred))
 
 
+#: Above this many documents, doc_similarity keeps each document's nearest ``SIMILAR_TOP``.
+SIMILARITY_ALL_PAIRS_MAX = 200
+SIMILAR_TOP = 20
+
+
 def doc_similarity(doc_ids: list[str], term_lists: list[list[str]]) -> pd.DataFrame:
-    """Cosine similarity of documents' TF-IDF vectors, long format (every ordered pair)."""
+    """Cosine similarity of documents' TF-IDF vectors, long format.
+
+    Every ordered pair up to ``SIMILARITY_ALL_PAIRS_MAX`` documents; above that, each
+    document with itself and its ``SIMILAR_TOP`` most similar documents.
+    """
     X, _ = section_matrix(term_lists, min_df=1, max_df=1.0)
-    sim = cosine_similarity(X)
-    rows = [dict(doc_a=a, doc_b=b, similarity=float(round(sim[i, j], 6))) for i, a in enumerate(doc_ids) for j, b in enumerate(doc_ids)]
+    sim = cosine_similarity(X, dense_output=True)
+    n = len(doc_ids)
+    rows = []
+    for i, a in enumerate(doc_ids):
+        js = range(n) if n <= SIMILARITY_ALL_PAIRS_MAX else np.argsort(-sim[i], kind="stable")[: SIMILAR_TOP + 1]
+        rows.extend((a, doc_ids[j], float(round(sim[i, j], 6))) for j in js)
     return validate(pd.DataFrame(rows, columns=["doc_a", "doc_b", "similarity"]), "doc_similarity")
 
 
@@ -214,6 +276,9 @@ def log_odds_dirichlet(counts_a: pd.Series, counts_b: pd.Series, prior: pd.Serie
 def distinctive_terms(groups: dict[str, list[str]], top_n: int = 20, prior_scale: float = 0.1, min_count: int = 2) -> pd.DataFrame:
     """Terms most distinctive of each group (a document, or a set of documents) against the rest.
 
+    The same computation as :func:`log_odds_dirichlet` for every group at once, on a sparse
+    group x term count matrix (only a group's own terms can be its most distinctive).
+
     Args:
         groups: group -> its content terms.
         top_n: terms kept per group, highest z first.
@@ -221,14 +286,33 @@ def distinctive_terms(groups: dict[str, list[str]], top_n: int = 20, prior_scale
             term distribution scaled to that total).
         min_count: a term must occur at least this often in the group.
     """
-    corpus = pd.Series([t for ts in groups.values() for t in ts]).value_counts()
-    prior = corpus / corpus.sum() * max(prior_scale * corpus.sum(), 1.0)
-    rows = []
-    for g, terms in groups.items():
-        ca = pd.Series(terms, dtype=object).value_counts()
-        lo = log_odds_dirichlet(ca, corpus.sub(ca, fill_value=0), prior)
-        lo = lo[lo.count_group >= min_count].sort_values(["z", "term"], ascending=[False, True]).head(top_n)
-        rows.append(lo.assign(group=g, rank=range(1, len(lo) + 1)))
+    from sklearn.feature_extraction.text import CountVectorizer
+
     cols = ["group", "term", "log_odds", "z", "count_group", "count_rest", "rank"]
-    out = pd.concat(rows, ignore_index=True)[cols] if rows else pd.DataFrame(columns=cols)
-    return validate(out, "distinctive_terms")
+    names = list(groups)
+    if not names or not any(groups.values()):
+        return validate(pd.DataFrame(columns=cols), "distinctive_terms")
+    vec = CountVectorizer(tokenizer=_identity, preprocessor=_identity, lowercase=False, token_pattern=None)
+    C = vec.fit_transform([groups[g] for g in names]).tocsr()
+    vocab = vec.get_feature_names_out()
+    corpus = np.asarray(C.sum(axis=0)).ravel().astype(float)
+    total = corpus.sum()
+    a0 = max(prior_scale * total, 1.0)
+    alpha = corpus / total * a0
+    sizes = np.asarray(C.sum(axis=1)).ravel().astype(float)
+    rows = []
+    for gi, g in enumerate(names):
+        lo, hi = C.indptr[gi], C.indptr[gi + 1]
+        idx, ya = C.indices[lo:hi], C.data[lo:hi].astype(float)
+        keep = ya >= min_count
+        idx, ya = idx[keep], ya[keep]
+        if not len(idx):
+            continue
+        yb, a = corpus[idx] - ya, alpha[idx]
+        na, nb = sizes[gi], total - sizes[gi]
+        delta = np.log((ya + a) / (na + a0 - ya - a)) - np.log((yb + a) / (nb + a0 - yb - a))
+        z = delta / np.sqrt(1.0 / (ya + a) + 1.0 / (yb + a))
+        order = np.lexsort((vocab[idx], -z))[:top_n]
+        for rank, j in enumerate(order, start=1):
+            rows.append((g, vocab[idx[j]], float(delta[j]), float(z[j]), int(ya[j]), int(yb[j]), rank))
+    return validate(pd.DataFrame(rows, columns=cols), "distinctive_terms")
