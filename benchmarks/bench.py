@@ -139,9 +139,23 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--keep", action="store_true", help="keep the built tables of the synthetic corpus")
     ap.add_argument("--stages", action="store_true", help="per-stage profile on the seed corpus")
+    ap.add_argument("--memory-only", action="store_true", help="only jieba and one default build: for large N")
     a = ap.parse_args()
     if a.stages:
         stages()
+        return
+    if a.memory_only:
+        out = ROOT / "benchmarks" / "out" / f"corpus-{a.docs}"
+        if not (Paths(out).manifest.exists() and len(list(Paths(out).raw.glob("*.txt"))) == a.docs):
+            shutil.rmtree(out, ignore_errors=True)
+            generate(out, a.docs, seed=0, source=ROOT)
+        texts = _texts(out)
+        j = jieba_seconds(texts)
+        del texts
+        shutil.rmtree(Paths(out).processed, ignore_errors=True)
+        b, rss = timed_build(out, a.workers)
+        print(json.dumps({"docs": a.docs, "workers": a.workers, "jieba_s": round(j, 2), "build_s": round(b, 2),
+                          "peak_rss_mb": round(rss, 1)}))
         return
     r = run(a.docs, a.workers, a.keep)
     print(f"{'docs':>6} {'MB':>6} {'workers':>7} {'jieba_s':>8} {'serial_s':>9} {'build_s':>8} {'incr_s':>7} {'rss_MB':>7}")
