@@ -217,10 +217,15 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_build)
 
-    o = sub.add_parser("outline", help="outline of any text file")
-    o.add_argument("file")
-    o.add_argument("--json", action="store_true", help='print {"sections": [...]}')
-    o.set_defaults(func=cmd_outline)
+    def one_file(name: str, help: str, key: str, func) -> None:
+        p = sub.add_parser(name, help=help)
+        p.add_argument("file")
+        p.add_argument("--json", action="store_true", help=f'print {{"{key}": [...]}}')
+        p.set_defaults(func=func)
+
+    one_file("outline", "outline of any text file", "sections", cmd_outline)
+    one_file("targets", "quantified targets of any text file", "targets", cmd_targets)
+    one_file("themes", "theme of every section of any text file", "sections", cmd_themes)
 
     r = sub.add_parser("report", help="run the notebooks and write HTML reports, figures and an index")
     r.add_argument("--root", default=".", help="project folder holding data/ and notebooks/ (default: .)")
@@ -229,16 +234,6 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--workers", type=int, default=None, help="notebooks run at once (default: 2)")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.set_defaults(func=cmd_report)
-
-    t = sub.add_parser("targets", help="quantified targets of any text file")
-    t.add_argument("file")
-    t.add_argument("--json", action="store_true", help='print {"targets": [...]}')
-    t.set_defaults(func=cmd_targets)
-
-    th = sub.add_parser("themes", help="theme of every section of any text file")
-    th.add_argument("file")
-    th.add_argument("--json", action="store_true", help='print {"sections": [...]}')
-    th.set_defaults(func=cmd_themes)
 
     a = sub.add_parser("add", help="copy a document into data/raw and add its manifest row")
     a.add_argument("file")

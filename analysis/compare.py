@@ -7,12 +7,19 @@ import re
 import pandas as pd
 
 from . import resources
+from .errors import UserError
 
 __all__ = ["document_summary", "theme_shares_wide", "specificity", "commitment_mix", "comparable_targets", "confounding_note", "indicator_group"]
 
 
 def document_summary(documents: pd.DataFrame, doc_id: str, n_targets: int) -> str:
-    """A Markdown heading and one line of facts about a document (fields may be missing)."""
+    """A Markdown heading and one line of facts about a document (fields may be missing).
+
+    Raises:
+        UserError: the document is not in the built tables.
+    """
+    if doc_id not in set(documents.doc_id):
+        raise UserError(f"unknown document '{doc_id}': add it to data/manifest.csv (minzheng add) and run minzheng build")
     d = documents.set_index("doc_id").loc[doc_id]
 
     def val(field: str, default: str = "") -> str:

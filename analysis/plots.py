@@ -82,7 +82,7 @@ def table(df: pd.DataFrame, formats: dict | None = None, precision: int = 2):
 
 
 def source_line(documents: pd.DataFrame) -> str:
-    """'Source: 武汉市 2018 (wuhan-2018); …' for the documents a chart draws on."""
+    """'Source: 某市 2030 (mou-2030); …' for the documents a chart draws on."""
     parts = [f"{r.jurisdiction_zh} {r.year} ({r.doc_id})" for r in documents.itertuples()]
     return "Source: " + "; ".join(parts) + " — minzheng"
 
@@ -109,6 +109,16 @@ def _empty(title: str, message: str, source: str) -> plt.Figure:
     ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=16, color="#555555", transform=ax.transAxes)
     ax.set_axis_off()
     return _finish(fig, ax, title, "", "", source)
+
+
+def _panels(n: int):
+    """A 16:9 grid of up to 3 columns for n small panels; the spare cells are hidden."""
+    cols = min(3, max(1, n))
+    rows = int(np.ceil(n / cols)) or 1
+    fig, axes = plt.subplots(rows, cols, figsize=SIZE, squeeze=False)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    return fig, axes
 
 
 def theme_mix(shares: pd.DataFrame, source: str, names: pd.DataFrame | None = None) -> plt.Figure:
@@ -209,9 +219,7 @@ def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
     if comp.empty:
         return _empty("Comparable targets", "No indicator is quantified in two or more of these documents", source)
     groups = list(dict.fromkeys(comp.group))[:6]
-    cols = min(3, max(1, len(groups)))
-    rows = int(np.ceil(len(groups) / cols)) or 1
-    fig, axes = plt.subplots(rows, cols, figsize=SIZE, squeeze=False)
+    fig, axes = _panels(len(groups))
     docs = list(dict.fromkeys(comp.sort_values("year").doc_id))
     colour = {d: OKABE_ITO[i % 8] for i, d in enumerate(docs)}
     for ax, g in zip(axes.ravel(), groups):
@@ -227,8 +235,6 @@ def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
         ax.set_xlabel("Year of the document", fontsize=11)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.10g}"))
-    for ax in axes.ravel()[len(groups):]:
-        ax.set_visible(False)
     handles = [matplotlib.lines.Line2D([], [], marker="o", linestyle="", color=colour[d], markersize=9) for d in docs]
     fig.legend(handles, docs, loc="upper left", bbox_to_anchor=(0.01, 0.93), frameon=False, ncol=min(len(docs), 6))
     fig.suptitle("Comparable targets: the same indicator, in the same unit, in different documents", x=0.01, ha="left", fontsize=18)
@@ -259,9 +265,7 @@ def distinctive_terms(terms: pd.DataFrame, source: str, top_n: int = 8) -> plt.F
     if terms.empty:
         return _empty("Terms most distinctive of each document", "Not enough text to compare", source)
     groups = list(dict.fromkeys(terms.group))[:6]
-    cols = min(3, max(1, len(groups)))
-    rows = int(np.ceil(len(groups) / cols)) or 1
-    fig, axes = plt.subplots(rows, cols, figsize=SIZE, squeeze=False)
+    fig, axes = _panels(len(groups))
     zmax = float(terms.z.max()) if len(terms) else 1.0
     for i, (ax, g) in enumerate(zip(axes.ravel(), groups)):
         d = terms[terms.group == g].nsmallest(top_n, "rank").iloc[::-1]
@@ -269,8 +273,6 @@ def distinctive_terms(terms: pd.DataFrame, source: str, top_n: int = 8) -> plt.F
         ax.set_title(g, fontsize=13, loc="left")
         ax.set_xlim(0, zmax * 1.05)
         ax.set_xlabel("z of log-odds", fontsize=11)
-    for ax in axes.ravel()[len(groups):]:
-        ax.set_visible(False)
     fig.suptitle("Terms most distinctive of each document", x=0.01, ha="left", fontsize=18)
     fig.text(0.01, 0.01, source, fontsize=10, color="#555555")
     fig.tight_layout(rect=(0, 0.04, 1, 0.95))

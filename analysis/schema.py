@@ -14,7 +14,7 @@ __all__ = ["TABLES", "COLUMNS", "validate", "empty", "describe", "frame", "row_t
 
 #: Column -> (pandas dtype, description). Shared by every table that has the column.
 COLUMNS: dict[str, tuple[str, str]] = {
-    "doc_id": ("string", "Document id from data/manifest.csv, e.g. wuhan-2018."),
+    "doc_id": ("string", "Document id from data/manifest.csv, e.g. changsha-2020."),
     "file": ("string", "File name under data/raw."),
     "jurisdiction_zh": ("string", "Issuing jurisdiction in Chinese (武汉市)."),
     "jurisdiction_en": ("string", "Issuing jurisdiction in English (Wuhan)."),

@@ -432,7 +432,7 @@ _BARE = re.compile(r"(?<![\d.·])(\d{1,4})(?=[\u4e00-\u9fff])")
 
 
 def lost_measure_words(masked: str) -> list[Span]:
-    """Flag numbers that lost their measure word (建设28幸福食堂, 新建30综合减灾示范社区):
+    """Flag numbers that lost their measure word (建设28示范食堂, 新建30示范社区):
     a bare number after a verb or a list joiner, followed by a noun rather than a unit."""
     units = tuple(p for p, _, _ in _units())
     verbs = tuple(_cues("verb")) + ("和", "及", "、", "改造", "计划改造")

@@ -170,3 +170,11 @@ def test_rates_and_units_are_never_mixed_in_comparable_targets():
     comp = comparable_targets(t, DOCS)
     assert sorted(set(comp.group)) == ["elderly_beds:张", "elderly_beds_rate:张"]
     assert set(comp[comp.group == "elderly_beds:张"].value) == {2000.0, 4000.0}
+
+
+def test_document_summary_names_an_unknown_document():
+    from analysis.compare import document_summary
+    from analysis.errors import UserError
+
+    with pytest.raises(UserError, match="unknown document 'nope'.*manifest"):
+        document_summary(DOCS.assign(n_parts=1, n_items=1, n_quality_issues=0), "nope", 0)
