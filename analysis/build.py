@@ -7,6 +7,7 @@ utf-8-sig so that Excel shows the Chinese).
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import pickle
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from tqdm import tqdm
 
 from . import manifest as mf
@@ -72,7 +75,10 @@ def write_table(df: pd.DataFrame, table: str, out_dir: Path) -> pd.DataFrame:
     out_dir.mkdir(parents=True, exist_ok=True)
     df.to_parquet(out_dir / f"{table}.parquet", index=False)
     flat = df.assign(**{c: df[c].map(" ".join) for c in df.columns if COLUMNS[c][0] == "object"})
-    flat.to_csv(out_dir / f"{table}.csv", index=False, encoding="utf-8-sig")
+    # pyarrow's CSV writer is several times faster than pandas'; the BOM makes Excel read UTF-8
+    with (out_dir / f"{table}.csv").open("wb") as fh:
+        fh.write(codecs.BOM_UTF8)
+        pa_csv.write_csv(pa.Table.from_pandas(flat, preserve_index=False), fh, pa_csv.WriteOptions(quoting_style="needed"))
     return df
 
 
