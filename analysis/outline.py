@@ -25,7 +25,7 @@ from . import resources
 from .clean import Cleaned, Line, Span, scan
 from .schema import frame, row_type
 
-__all__ = ["Outline", "parse", "parse_text", "own_spans", "coverage_problems", "TITLE_MAX", "STANDALONE_MAX", "LEAD_MAX"]
+__all__ = ["Outline", "parse", "parse_text", "coverage_problems", "TITLE_MAX", "STANDALONE_MAX", "LEAD_MAX"]
 
 #: A heading sentence longer than this is taken to have lost its 。 and is cut earlier.
 TITLE_MAX = 40
@@ -427,11 +427,6 @@ def parse(cl: Cleaned, doc_id: str) -> Outline:
 def parse_text(text: str, doc_id: str = "doc") -> Outline:
     """Scan and parse a normalised text in one call (for tests and the CLI)."""
     return parse(scan(text), doc_id)
-
-
-def own_spans(sections: pd.DataFrame) -> list[tuple[int, int]]:
-    """``(char_start, own_end)`` of every section, in document order."""
-    return sorted(zip(sections.char_start.astype(int), sections.own_end.astype(int)))
 
 
 def coverage_problems(n_chars: int, sections: pd.DataFrame, issues: pd.DataFrame) -> list[str]:

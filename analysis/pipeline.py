@@ -22,7 +22,7 @@ from .terms import content_terms
 from .textio import Decoded, decode_bytes
 from .themes import classify_records, leaf_ids
 
-__all__ = ["DocResult", "process", "issue_records", "issues_frame"]
+__all__ = ["DocResult", "process", "issue_records"]
 
 
 @dataclass
@@ -81,10 +81,6 @@ def issue_records(doc_id: str, spans: list[Span]) -> list:
             seen.add(key)
             rows.append(Row(doc_id, s.kind, s.start, s.end, s.excerpt, s.action))
     return rows
-
-
-def issues_frame(doc_id: str, spans: list[Span]) -> pd.DataFrame:
-    return frame(issue_records(doc_id, spans), "quality_issues")
 
 
 def _decoding_spans(d: Decoded) -> list[Span]:

@@ -15,7 +15,7 @@ import jieba
 
 from . import resources
 
-__all__ = ["tokenizer", "cut", "cut_spans", "boundaries", "codebook", "user_words"]
+__all__ = ["tokenizer", "cut", "cut_spans", "codebook", "user_words"]
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -47,15 +47,6 @@ def tokenizer() -> jieba.Tokenizer:
 def cut(text: str) -> list[str]:
     """jieba precise mode (HMM on for unknown words), with the user dictionary."""
     return tokenizer().lcut(text)
-
-
-def boundaries(tokens: list[str]) -> set[int]:
-    """Character offsets where a token starts or ends (0 and len included)."""
-    out, pos = {0}, 0
-    for t in tokens:
-        pos += len(t)
-        out.add(pos)
-    return out
 
 
 def cut_spans(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:

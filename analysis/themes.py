@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import resources
 from .schema import frame, row_type
-from .segment import boundaries, codebook, cut
+from .segment import codebook, cut
 
 __all__ = ["THEMES", "UNCLASSIFIED", "codebook_version", "theme_names", "score_text", "classify", "classify_records",
            "theme_shares", "leaf_sections", "TITLE_WEIGHT", "PARENT_WEIGHT", "MIN_SCORE", "SECONDARY_SHARE"]
