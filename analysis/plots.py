@@ -121,6 +121,17 @@ def _panels(n: int):
     return fig, axes
 
 
+def _stacked_barh(tab: pd.DataFrame):
+    """Horizontal bars, one per row of ``tab`` (largest total on top), stacked by its columns."""
+    tab = tab.loc[tab.sum(axis=1).sort_values().index]
+    fig, ax = plt.subplots()
+    left = np.zeros(len(tab))
+    for i, col in enumerate(tab.columns):
+        ax.barh(tab.index, tab[col], left=left, color=OKABE_ITO[i % 8], label=col)
+        left += tab[col].to_numpy()
+    return fig, ax
+
+
 def theme_mix(shares: pd.DataFrame, source: str, names: pd.DataFrame | None = None) -> plt.Figure:
     """One document's share of text per theme, with its bootstrap interval."""
     d = shares.sort_values("share")
@@ -171,13 +182,7 @@ def quality_issues(issues: pd.DataFrame, source: str) -> plt.Figure:
     """What cleaning removed, repaired or flagged in the source."""
     if issues.empty:
         return _empty("Quality issues found in the source", "No quality issues: nothing was removed, repaired or flagged", source)
-    tab = issues.groupby(["kind", "action"]).size().unstack(fill_value=0)
-    tab = tab.loc[tab.sum(axis=1).sort_values().index]
-    fig, ax = plt.subplots()
-    left = np.zeros(len(tab))
-    for i, action in enumerate(tab.columns):
-        ax.barh(tab.index, tab[action], left=left, color=OKABE_ITO[i % 8], label=action)
-        left += tab[action].to_numpy()
+    fig, ax = _stacked_barh(issues.groupby(["kind", "action"]).size().unstack(fill_value=0))
     ax.legend(title="action", loc="lower right", frameon=False)
     ax.xaxis.get_major_locator().set_params(integer=True)
     return _finish(fig, ax, "Quality issues found in the source", "Number of issues", "", source)
@@ -294,13 +299,7 @@ def silhouette(sil: pd.DataFrame, chosen: int, source: str) -> plt.Figure:
 def cluster_sizes(clusters: pd.DataFrame, source: str) -> plt.Figure:
     """Sections per cluster, stacked by document."""
     c = clusters.assign(doc_id=clusters.section_id.str.split(":").str[0])
-    tab = c.pivot_table(index="cluster_label", columns="doc_id", values="section_id", aggfunc="count", fill_value=0)
-    tab = tab.loc[tab.sum(axis=1).sort_values().index]
-    fig, ax = plt.subplots()
-    left = np.zeros(len(tab))
-    for i, doc in enumerate(tab.columns):
-        ax.barh(tab.index, tab[doc], left=left, color=OKABE_ITO[i % 8], label=doc)
-        left += tab[doc].to_numpy()
+    fig, ax = _stacked_barh(c.pivot_table(index="cluster_label", columns="doc_id", values="section_id", aggfunc="count", fill_value=0))
     ax.legend(loc="lower right", frameon=False)
     ax.tick_params(axis="y", labelsize=10)
     return _finish(fig, ax, "Clusters of sections (labelled by their top terms), by document", "Number of sections", "", source)
