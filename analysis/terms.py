@@ -110,40 +110,33 @@ def _labels(X, k: int, seed: int, tree: np.ndarray | None = None) -> np.ndarray:
     return MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048).fit_predict(X)
 
 
-def _silhouette(X, labels: np.ndarray, seed: int) -> float:
-    if len(set(labels)) < 2:
-        return float("nan")
-    size = min(X.shape[0], AGGLOMERATIVE_MAX)
-    return float(silhouette_score(X, labels, metric="cosine", sample_size=size, random_state=seed))
-
-
 def silhouette_by_k(X, ks=K_RANGE, seed: int = 0, tree: np.ndarray | None = None) -> pd.DataFrame:
     """Silhouette (cosine) of the clustering at each k: columns k, silhouette.
 
     Above ``AGGLOMERATIVE_MAX`` sections, k is judged on a seeded random sample of that many
-    sections (MiniBatchKMeans on the sample), so choosing k costs the same at any size.
+    sections (MiniBatchKMeans on the sample), so choosing k costs the same at any size. The
+    distances are computed once for all k.
     """
     if X.shape[0] > AGGLOMERATIVE_MAX:
         idx = np.random.default_rng(seed).choice(X.shape[0], AGGLOMERATIVE_MAX, replace=False)
         X = X[np.sort(idx)]
         dist = _distances(X)
-        ks = [k for k in ks if 2 <= k < X.shape[0]]
-        sil = []
-        for k in ks:
-            lab = MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=1, batch_size=2048).fit_predict(X)
-            sil.append(float(silhouette_score(dist, lab, metric="precomputed")) if len(set(lab)) > 1 else float("nan"))
-        return pd.DataFrame({"k": ks, "silhouette": sil})
+
+        def labels_at(k: int) -> np.ndarray:
+            return MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=1, batch_size=2048).fit_predict(X)
     else:
         dist = _distances(X)
         tree = tree if tree is not None else (_tree(X, dist) if X.shape[0] >= 2 else None)
-        ks = [k for k in ks if 2 <= k < X.shape[0]]
-        sil = []
-        for k in ks:
-            lab = _labels(X, k, seed, tree)
-            sil.append(float(silhouette_score(dist, lab, metric="precomputed")) if len(set(lab)) > 1 else float("nan"))
-        return pd.DataFrame({"k": ks, "silhouette": sil})
+
+        def labels_at(k: int) -> np.ndarray:
+            return _labels(X, k, seed, tree)
+
     ks = [k for k in ks if 2 <= k < X.shape[0]]
-    return pd.DataFrame({"k": ks, "silhouette": [_silhouette(X, fit(k), seed) for k in ks]})
+    sil = []
+    for k in ks:
+        lab = labels_at(k)
+        sil.append(float(silhouette_score(dist, lab, metric="precomputed")) if len(set(lab)) > 1 else float("nan"))
+    return pd.DataFrame({"k": ks, "silhouette": sil})
 
 
 def best_k(silhouettes: pd.DataFrame, n: int) -> int:
