@@ -6,25 +6,34 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .pipeline import DocResult
-from .terms import cluster_sections, distinctive_terms, doc_similarity
+from .terms import cluster_counts, count_matrix, distinctive_counts, group_counts, similarity_counts
 from .themes import leaf_ids
 
 __all__ = ["analyze", "clustering_input"]
 
 
-def clustering_input(results: list[DocResult]) -> tuple[list[str], list[list[str]]]:
-    """Leaf sections below the preamble and their content terms, in document order."""
-    ids, terms = [], []
-    for r in results:
+def _all_sections(results: list[DocResult]) -> tuple[list[str], list[int], np.ndarray, list[list[str]]]:
+    """Every section's id, owner (index into results), whether it is clustered (a leaf below
+    the preamble) and content terms, in document order."""
+    sections, owner, clustered, term_lists = [], [], [], []
+    for i, r in enumerate(results):
         leaves = leaf_ids(r.section_rows)
         for row in r.section_rows:
-            if row.level > 0 and row.section_id in leaves:
-                ids.append(row.section_id)
-                terms.append(r.terms[row.section_id])
-    return ids, terms
+            sections.append(row.section_id)
+            owner.append(i)
+            clustered.append(row.level > 0 and row.section_id in leaves)
+            term_lists.append(r.terms[row.section_id])
+    return sections, owner, np.flatnonzero(clustered), term_lists
+
+
+def clustering_input(results: list[DocResult]) -> tuple[list[str], list[list[str]]]:
+    """Leaf sections below the preamble and their content terms, in document order."""
+    sections, _, leaf, term_lists = _all_sections(results)
+    return [sections[i] for i in leaf], [term_lists[i] for i in leaf]
 
 
 #: The k chosen by silhouette is reused by later builds until the number of sections has
@@ -49,23 +58,31 @@ def analyze(results: list[DocResult], k: int | None = None, min_df: int = 2, see
             k_cache: Path | None = None) -> dict[str, pd.DataFrame]:
     """``section_terms``, ``section_clusters``, ``cluster_terms``, ``doc_similarity`` and ``distinctive_terms``.
 
+    Every section's terms are counted once (one sections x terms matrix); clusters use the
+    rows of the leaf sections, documents the sums of all their sections' rows.
+
     Args:
         k: number of clusters; chosen by silhouette when None (and remembered in ``k_cache``).
     """
-    ids, terms = clustering_input(results)
-    section_terms = pd.DataFrame({"section_id": ids, "doc_id": [i.split(":")[0] for i in ids], "terms": terms})
+    sections, owner, leaf, term_lists = _all_sections(results)
+    C, vocab = count_matrix(term_lists)
+    ids = [sections[i] for i in leaf]
+    section_terms = pd.DataFrame({"section_id": ids, "doc_id": [results[owner[i]].doc_id for i in leaf],
+                                  "terms": [term_lists[i] for i in leaf]})
     chosen = k or _cached_k(k_cache, len(ids), min_df)
+    clusters = cterms = None
     if len(ids) >= 2:
-        clusters, cterms = cluster_sections(ids, terms, k=chosen, min_df=min_df, seed=seed)
+        clusters, cterms = cluster_counts(ids, C[leaf], vocab, k=chosen, min_df=min_df, seed=seed)
         if k_cache is not None and not chosen:
             k_cache.write_text(json.dumps({"k": int(clusters.k.iloc[0]), "n_sections": len(ids), "min_df": min_df}), encoding="utf-8")
-    else:
-        clusters, cterms = cluster_sections(ids, terms, k=1, min_df=1, seed=seed) if ids else (None, None)
-    doc_terms = {r.doc_id: [t for ts in r.terms.values() for t in ts] for r in results}
+    elif ids:
+        clusters, cterms = cluster_counts(ids, C[leaf], vocab, k=1, min_df=1, seed=seed)
+    doc_ids = [r.doc_id for r in results]
+    D = group_counts(owner, len(results), C)
     out = {
         "section_terms": section_terms,
-        "doc_similarity": doc_similarity(list(doc_terms), list(doc_terms.values())),
-        "distinctive_terms": distinctive_terms(doc_terms),
+        "doc_similarity": similarity_counts(doc_ids, D),
+        "distinctive_terms": distinctive_counts(doc_ids, D, vocab),
     }
     if clusters is not None:
         out["section_clusters"], out["cluster_terms"] = clusters, cterms
