@@ -8,6 +8,8 @@ utf-8-sig so that Excel shows the Chinese).
 from __future__ import annotations
 
 import codecs
+import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -98,9 +100,13 @@ def read_table(table: str, root: Path | str = ".") -> pd.DataFrame:
     return validate(df, table)
 
 
-def _run(args: tuple[bytes, str, str, str]) -> DocResult:
-    data, doc_id, name, genre = args
-    return process(data, doc_id, name, genre)
+def _run(args: tuple[bytes, str, str, str | None, Path]) -> DocResult:
+    """Process one document and write its cache entry (in the worker, so the parent only
+    receives the result)."""
+    data, doc_id, name, genre, key = args
+    res = process(data, doc_id, name, genre)
+    _save(key, res)
+    return res
 
 
 def _documents_row(row: dict, res: DocResult) -> dict:
@@ -118,6 +124,24 @@ def _documents_row(row: dict, res: DocResult) -> dict:
     return out
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector.
+
+    A build allocates millions of small objects (rows, terms) and keeps them all to the end;
+    the collector rescans them again and again while finding almost nothing to free (it made
+    loading the cache of 2,000 documents take 2.4 s instead of 0.7 s).
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+@_gc_paused()
 def build(root: Path | str = ".", workers: int | None = None, progress: bool = True) -> dict[str, pd.DataFrame]:
     """Build every table from the manifest and raw files.
 
@@ -152,20 +176,15 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
 
     workers = workers or os.cpu_count() or 1
     bar = tqdm(total=len(man), desc="documents", unit="doc", disable=not progress, initial=len(results))
-    jobs = [job[:4] for job in todo]
-    if workers > 1 and len(todo) >= POOL_MIN_DOCS:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            done = pool.map(_run, jobs, chunksize=max(1, len(jobs) // (workers * 4)))
-            for (_, doc_id, _, _, key), res in zip(todo, done):
-                results[doc_id] = res
-                _save(key, res)
-                bar.update()
-    else:
-        for (_, doc_id, _, _, key), job in zip(todo, jobs):
-            res = _run(job)
-            results[doc_id] = res
-            _save(key, res)
+    pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and len(todo) >= POOL_MIN_DOCS else None
+    try:
+        done = pool.map(_run, todo, chunksize=max(1, len(todo) // (workers * 4))) if pool else map(_run, todo)
+        for job, res in zip(todo, done):
+            results[job[1]] = res
             bar.update()
+    finally:
+        if pool:
+            pool.shutdown()
     bar.close()
 
     ordered = [results[d] for d in man.doc_id]

@@ -47,3 +47,17 @@ def test_unchanged_documents_come_from_the_cache(synthetic, monkeypatch):
     f.write_text(f.read_text(encoding="utf-8") + "\n附:补充说明。\n", encoding="utf-8")
     B.build(synthetic, workers=1, progress=False)
     assert calls == [f.stem]  # only the changed one
+
+
+def test_a_cached_result_loads_back_equal(seed_results):
+    """pickle(DocResult) stores rows as plain tuples and terms as one string per section;
+    loading gives back the same row types, rows and term lists."""
+    import pickle
+
+    for res in seed_results.values():
+        back = pickle.loads(pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL))
+        for f in ("section_rows", "target_rows", "theme_rows", "issue_rows"):
+            assert getattr(back, f) == getattr(res, f)
+            assert [type(r) for r in getattr(back, f)] == [type(r) for r in getattr(res, f)]
+        assert back.terms == res.terms and any(back.terms.values())
+        pd.testing.assert_frame_equal(back.sections, res.sections)
