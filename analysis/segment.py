@@ -10,6 +10,7 @@ import bisect
 import functools
 import logging
 import tomllib
+from itertools import accumulate, filterfalse
 
 import jieba
 
@@ -56,12 +57,9 @@ def cut_spans(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
     splits at a newline), so the tokens of a span are exactly those of its text.
     """
     tokens = tokenizer().lcut(text)
-    starts, pos = [], 0
-    for t in tokens:
-        starts.append(pos)
-        pos += len(t)
+    starts = list(accumulate(map(len, tokens), initial=0))
     out = []
     for a, b in spans:
-        i, j = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
-        out.append([t for t in tokens[i:j] if not t.isspace()])
+        i, j = bisect.bisect_left(starts, a, 0, len(tokens)), bisect.bisect_left(starts, b, 0, len(tokens))
+        out.append(list(filterfalse(str.isspace, tokens[i:j])))
     return out

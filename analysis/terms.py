@@ -59,7 +59,7 @@ def _is_term(t: str) -> bool:
 
 def content_terms(tokens: list[str]) -> list[str]:
     """Keep the tokens that say what a plan does (see the module docstring)."""
-    return [t for t in tokens if _is_term(t)]
+    return list(filter(_is_term, tokens))
 
 
 def tokenize(text: str) -> list[str]:
