@@ -178,3 +178,40 @@ def test_document_summary_names_an_unknown_document():
 
     with pytest.raises(UserError, match="unknown document 'nope'.*manifest"):
         document_summary(DOCS.assign(n_parts=1, n_items=1, n_quality_issues=0), "nope", 0)
+
+
+def test_section_matrix_equals_sklearns_vectorizer(seed_clustering):
+    """The one-pass count matrix + TfidfTransformer gives TfidfVectorizer's vocabulary and
+    matrix (min_df=2, max_df=0.5, sublinear tf) on the seeds' 157 items."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    _, terms, _, _ = seed_clustering
+    X, vocab = section_matrix(terms, min_df=2)
+    ref = TfidfVectorizer(analyzer=lambda x: x, min_df=2, max_df=0.5, sublinear_tf=True)
+    Y = ref.fit_transform(terms)
+    assert list(vocab) == list(ref.get_feature_names_out())
+    assert X.shape == Y.shape and abs(X - Y).max() < 1e-12
+
+
+@pytest.mark.parametrize("dense_max_bytes", [2**30, 0], ids=["dense", "sparse"])
+def test_nearest_documents_keep_a_stable_sorts_order(monkeypatch, dense_max_bytes):
+    """Above SIMILARITY_ALL_PAIRS_MAX, each document keeps itself and its SIMILAR_TOP most
+    similar, ties to the lower index, exactly as a stable argsort of the full matrix would
+    (with the dense and the sparse product)."""
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    from analysis import terms as T
+
+    rng = np.random.default_rng(0)
+    vocab = ["养老", "床位", "殡葬", "公墓", "低保", "救助", "社区", "婚姻"]
+    docs = [list(rng.choice(vocab, size=rng.integers(2, 6))) for _ in range(30)] + [["养老", "床位"]] * 3
+    ids = [f"d{i}" for i in range(len(docs))]
+    monkeypatch.setattr(T, "SIMILARITY_ALL_PAIRS_MAX", 5)
+    monkeypatch.setattr(T, "SIMILAR_TOP", 4)
+    monkeypatch.setattr(T, "_SIMILARITY_BLOCK", 7)
+    monkeypatch.setattr(T, "_DENSE_MAX_BYTES", dense_max_bytes)
+    got = T.doc_similarity(ids, docs)
+    X, _ = section_matrix(docs, min_df=1, max_df=1.0)
+    S = cosine_similarity(X)
+    want = [(ids[i], ids[j], round(float(S[i, j]), 6)) for i in range(len(ids)) for j in np.argsort(-S[i].round(12), kind="stable")[:5]]
+    assert list(got.itertuples(index=False, name=None)) == want
