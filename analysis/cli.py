@@ -126,14 +126,26 @@ def cmd_report(args) -> int:
     return run_report(args.root, out=args.out, only=args.only, workers=args.workers, progress=not args.no_progress)
 
 
+#: The build summary lists every document up to this many, else the ones with most issues.
+SUMMARY_ROWS = 30
+
+
 def cmd_build(args) -> int:
     tables = build(args.root, workers=args.workers, progress=not args.no_progress)
     docs, qi = tables["documents"], tables["quality_issues"]
-    print(f"wrote {len(tables)} tables to {Paths(Path(args.root)).processed}")
+    out = Paths(Path(args.root)).processed
+    print(f"wrote {len(tables)} tables to {out}")
     summary = docs[["doc_id", "n_chars", "n_parts", "n_items", "n_quality_issues"]].copy()
     summary["n_targets"] = summary.doc_id.map(tables["targets"].doc_id.value_counts()).fillna(0).astype(int)
-    kinds = qi.groupby("doc_id").kind.agg(lambda k: ", ".join(f"{a} {b}" for a, b in k.value_counts().items()))
-    summary["issues"] = summary.doc_id.map(kinds).fillna("")
+    per_kind = qi.groupby(["doc_id", "kind"], observed=True).size().sort_values(ascending=False, kind="stable").reset_index()
+    per_kind["s"] = per_kind.kind.astype(str) + " " + per_kind[0].astype(str)
+    summary["issues"] = summary.doc_id.map(per_kind.groupby("doc_id", observed=True).s.agg(", ".join)).fillna("")
+    if len(summary) > SUMMARY_ROWS:
+        totals = qi.kind.value_counts()
+        print(f"{len(summary)} documents, {int(summary.n_items.sum())} items, {int(summary.n_targets.sum())} quantities; "
+              f"quality issues: {', '.join(f'{k} {n}' for k, n in totals.items())}")
+        print(f"the {SUMMARY_ROWS} documents with most quality issues (all of them: {out / 'documents.csv'}):")
+        summary = summary.sort_values("n_quality_issues", ascending=False, kind="stable").head(SUMMARY_ROWS)
     print(summary.to_string(index=False))
     return 0
 

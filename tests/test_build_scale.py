@@ -61,3 +61,17 @@ def test_a_cached_result_loads_back_equal(seed_results):
             assert [type(r) for r in getattr(back, f)] == [type(r) for r in getattr(res, f)]
         assert back.terms == res.terms and any(back.terms.values())
         pd.testing.assert_frame_equal(back.sections, res.sections)
+
+
+def test_build_summary_of_a_large_corpus_lists_the_worst_documents(synthetic, monkeypatch, capsys):
+    """Above SUMMARY_ROWS documents, `minzheng build` prints corpus totals and the documents
+    with most quality issues, worst first, instead of one line per document."""
+    from analysis import cli
+
+    monkeypatch.setattr(cli, "SUMMARY_ROWS", 3)
+    assert cli.main(["build", "--root", str(synthetic), "--no-progress"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    docs = pd.read_parquet(B.Paths(synthetic).processed / "documents.parquet")
+    assert out[1].startswith(f"{len(docs)} documents, {docs.n_items.sum()} items")
+    listed = [line.split()[0] for line in out[4:]]
+    assert listed == docs.sort_values("n_quality_issues", ascending=False, kind="stable").doc_id.head(3).tolist()
