@@ -75,3 +75,24 @@ def test_build_summary_of_a_large_corpus_lists_the_worst_documents(synthetic, mo
     assert out[1].startswith(f"{len(docs)} documents, {docs.n_items.sum()} items")
     listed = [line.split()[0] for line in out[4:]]
     assert listed == docs.sort_values("n_quality_issues", ascending=False, kind="stable").doc_id.head(3).tolist()
+
+
+def test_a_new_document_beside_a_large_cache_goes_to_a_worker(synthetic, monkeypatch, tmp_path):
+    """With OVERLAP_MIN_CACHED cached documents, one changed document is processed in the
+    pool while the cache loads; the tables equal those of a serial build from scratch."""
+    import shutil
+
+    B.build(synthetic, workers=1, progress=False)
+    f = sorted(B.Paths(synthetic).raw.glob("*.txt"))[5]
+    f.write_text(f.read_text(encoding="utf-8") + "\n附:新增养老床位20张。\n", encoding="utf-8")
+    monkeypatch.setattr(B, "OVERLAP_MIN_CACHED", 3)
+    pools = []
+    real = B.ProcessPoolExecutor
+    monkeypatch.setattr(B, "ProcessPoolExecutor", lambda **kw: pools.append(kw) or real(**kw))
+    B.build(synthetic, workers=2, progress=False)
+    assert pools == [{"max_workers": 1}]
+    overlapped = tables_of(synthetic)
+    shutil.rmtree(B.Paths(synthetic).processed)
+    B.build(synthetic, workers=1, progress=False)
+    for t, df in tables_of(synthetic).items():
+        pd.testing.assert_frame_equal(overlapped[t], df, obj=t)
