@@ -14,7 +14,7 @@ import hashlib
 import os
 import pickle
 from itertools import chain
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -215,7 +215,10 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
         "section_themes": frame(chain.from_iterable(r.leaf_theme_rows for r in ordered), "section_themes"),
     }
     tables.update(analyze(ordered, k_cache=paths.cache / "k.json"))
-    return {name: write_table(df, name, paths.processed) for name, df in tables.items()}
+    # pyarrow releases the GIL while it encodes and writes, so tables are written side by side
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, 4))) as writers:
+        written = writers.map(lambda item: write_table(item[1], item[0], paths.processed), tables.items())
+        return dict(zip(tables, written))
 
 
 def _save(key: Path, res: DocResult) -> None:
