@@ -298,27 +298,27 @@ def similarity_counts(doc_ids: list[str], counts: sp.csr_matrix) -> pd.DataFrame
     X, _ = tfidf(counts, min_df=1, max_df=1.0)
     n = len(doc_ids)
     Y = X.toarray() if X.shape[0] * X.shape[1] * 8 <= _DENSE_MAX_BYTES else None
-    a_idx, b_idx, sims = [], [], []
-    step = n if n <= SIMILARITY_ALL_PAIRS_MAX else _SIMILARITY_BLOCK
-    for lo in range(0, n, max(step, 1)):
-        S = Y[lo:lo + step] @ Y.T if Y is not None else safe_sparse_dot(X[lo:lo + step], X.T, dense_output=True)
-        if n <= SIMILARITY_ALL_PAIRS_MAX:
-            a_idx.append(np.repeat(np.arange(n), n))
-            b_idx.append(np.tile(np.arange(n), n))
-            sims.append(S.ravel())
-            continue
-        # each row's SIMILAR_TOP + 1 largest, ties to the lower index (a stable sort's order)
-        part = np.argpartition(-S, SIMILAR_TOP, axis=1)[:, : SIMILAR_TOP + 1]
-        thr = np.take_along_axis(S, part, axis=1).min(axis=1)
-        for r, row in enumerate(S):
-            cand = np.flatnonzero(row >= thr[r])
-            best = cand[np.lexsort((cand, -row[cand]))][: SIMILAR_TOP + 1]
-            a_idx.append(np.full(len(best), lo + r))
-            b_idx.append(best)
-            sims.append(row[best])
+
+    def rows(lo: int, hi: int) -> np.ndarray:
+        return Y[lo:hi] @ Y.T if Y is not None else safe_sparse_dot(X[lo:hi], X.T, dense_output=True)
+
+    if n <= SIMILARITY_ALL_PAIRS_MAX:
+        a_idx, b_idx, sims = [np.repeat(np.arange(n), n)], [np.tile(np.arange(n), n)], [rows(0, n).ravel()]
+    else:
+        a_idx, b_idx, sims = [], [], []
+        for lo in range(0, n, _SIMILARITY_BLOCK):
+            S = rows(lo, lo + _SIMILARITY_BLOCK)
+            # each row's SIMILAR_TOP + 1 largest, ties to the lower index (a stable sort's order)
+            part = np.argpartition(-S, SIMILAR_TOP, axis=1)[:, : SIMILAR_TOP + 1]
+            thr = np.take_along_axis(S, part, axis=1).min(axis=1)
+            for r, row in enumerate(S):
+                cand = np.flatnonzero(row >= thr[r])
+                best = cand[np.lexsort((cand, -row[cand]))][: SIMILAR_TOP + 1]
+                a_idx.append(np.full(len(best), lo + r))
+                b_idx.append(best)
+                sims.append(row[best])
     ids = np.asarray(doc_ids, dtype=object)
-    a, b = (np.concatenate(x) if x else np.array([], int) for x in (a_idx, b_idx))
-    sim = np.round(np.concatenate(sims), 6) if sims else np.array([], float)
+    a, b, sim = np.concatenate(a_idx), np.concatenate(b_idx), np.round(np.concatenate(sims), 6)
     return validate(pd.DataFrame({"doc_a": ids[a], "doc_b": ids[b], "similarity": sim}), "doc_similarity")
 
 
