@@ -11,26 +11,30 @@ import codecs
 import contextlib
 import gc
 import hashlib
+import json
 import os
 import pickle
-from itertools import chain
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from collections.abc import Mapping
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from . import manifest as mf
-from .corpus import analyze
+from .corpus import SectionCounts, analyze, prepare_analysis
 from .errors import UserError
 from .pipeline import DocResult, process
-from .schema import COLUMNS, TABLES, frame, validate
+from .schema import COLUMNS, TABLES, arrow_schema, frame, validate
 from .textio import sha256_bytes
 
-__all__ = ["Paths", "build", "code_fingerprint", "write_table", "read_table"]
+__all__ = ["Paths", "Tables", "build", "code_fingerprint", "write_table", "read_table", "DOC_TABLES"]
 
 #: Below this many documents to (re)process, a process pool costs more than it saves.
 POOL_MIN_DOCS = 8
@@ -83,16 +87,36 @@ def code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
+def _arrow(df: pd.DataFrame, table: str) -> pa.Table:
+    return pa.Table.from_pandas(validate(df, table), schema=arrow_schema(table), preserve_index=False)
+
+
+def _frame_of(tb: pa.Table, table: str) -> pd.DataFrame:
+    df = tb.to_pandas()
+    for c in df.columns:
+        if COLUMNS.get(c, ("",))[0] == "object":
+            df[c] = df[c].map(list)
+    return validate(df, table)
+
+
+def _write(tb: pa.Table, table: str, out_dir: Path) -> None:
+    """``<table>.parquet`` and ``<table>.csv`` (utf-8-sig, so that Excel shows the Chinese;
+    term lists joined by spaces)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pq.write_table(tb, out_dir / f"{table}.parquet", compression="snappy")
+    for i, f in enumerate(tb.schema):
+        if pa.types.is_list(f.type):
+            tb = tb.set_column(i, f.name, pc.binary_join(tb[f.name], " "))
+    # pyarrow's CSV writer is several times faster than pandas'
+    with (out_dir / f"{table}.csv").open("wb") as fh:
+        fh.write(codecs.BOM_UTF8)
+        pa_csv.write_csv(tb, fh, pa_csv.WriteOptions(quoting_style="needed"))
+
+
 def write_table(df: pd.DataFrame, table: str, out_dir: Path) -> pd.DataFrame:
     """Validate against the schema and write ``<table>.parquet`` and ``<table>.csv``."""
     df = validate(df, table)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    df.to_parquet(out_dir / f"{table}.parquet", index=False)
-    flat = df.assign(**{c: df[c].map(" ".join) for c in df.columns if COLUMNS[c][0] == "object"})
-    # pyarrow's CSV writer is several times faster than pandas'; the BOM makes Excel read UTF-8
-    with (out_dir / f"{table}.csv").open("wb") as fh:
-        fh.write(codecs.BOM_UTF8)
-        pa_csv.write_csv(pa.Table.from_pandas(flat, preserve_index=False), fh, pa_csv.WriteOptions(quoting_style="needed"))
+    _write(_arrow(df, table), table, out_dir)
     return df
 
 
@@ -105,11 +129,26 @@ def read_table(table: str, root: Path | str = ".") -> pd.DataFrame:
     p = Paths(Path(root)).processed / f"{table}.parquet"
     if not p.exists():
         raise UserError(f"{p} does not exist: run `minzheng build` first")
-    df = pd.read_parquet(p)
-    for c in df.columns:
-        if COLUMNS.get(c, ("",))[0] == "object":
-            df[c] = df[c].map(list)
-    return validate(df, table)
+    return _frame_of(pq.read_table(p), table)
+
+
+class Tables(Mapping):
+    """The tables of a build, by name; each is turned into a pandas frame (as
+    :func:`read_table` gives it) when first asked for, since a rebuild keeps them in Arrow."""
+
+    def __init__(self, arrow: dict[str, pa.Table]):
+        self._arrow, self._frames = arrow, {}
+
+    def __getitem__(self, table: str) -> pd.DataFrame:
+        if table not in self._frames:
+            self._frames[table] = _frame_of(self._arrow[table], table)
+        return self._frames[table]
+
+    def __iter__(self):
+        return iter(self._arrow)
+
+    def __len__(self) -> int:
+        return len(self._arrow)
 
 
 def _run(args: tuple[bytes, str, str, str | None, Path]) -> DocResult:
@@ -121,19 +160,77 @@ def _run(args: tuple[bytes, str, str, str | None, Path]) -> DocResult:
     return res
 
 
-def _documents_row(row: dict, res: DocResult) -> dict:
+#: Tables with a block of rows per document (in manifest order), and the DocResult rows of
+#: each. A rebuild copies the blocks of unchanged documents from the previous build's Parquet.
+DOC_TABLES = {"sections": "section_rows", "quality_issues": "issue_rows", "targets": "target_rows",
+              "section_themes": "leaf_theme_rows", "section_terms": "section_term_rows"}
+#: The measured columns of ``documents`` (the others come from the manifest).
+_DOC_STATS = ["doc_id", "encoding", "source_sha256", "n_chars", "n_parts", "n_items", "n_quality_issues"]
+#: Kept in the cache folder for the next build: what this build was made of (_STATE) and the
+#: section x term counts of its documents (_COUNTS).
+_STATE, _COUNTS = "state.json", "counts.npz"
+
+
+def _doc_stats(res: DocResult) -> tuple:
     levels = [r.level for r in res.section_rows]
-    out = {c: (row[c] or None) for c in mf.COLUMNS}
-    out["year"] = int(row["year"])
-    out.update(
-        encoding=res.decoded.encoding,
-        source_sha256=res.decoded.sha256,
-        n_chars=len(res.decoded.text),
-        n_parts=levels.count(1),
-        n_items=levels.count(2),
-        n_quality_issues=len(res.issue_rows),
-    )
-    return out
+    return (res.doc_id, res.decoded.encoding, res.decoded.sha256, len(res.decoded.text), levels.count(1),
+            levels.count(2), len(res.issue_rows))
+
+
+def _documents(man: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
+    """The manifest's columns ('' as null) and each document's measured ones."""
+    meta = man[mf.COLUMNS].replace("", None).assign(year=man.year.astype(int))
+    stats = stats.set_index("doc_id").reindex(meta.doc_id).reset_index(drop=True)
+    return pd.concat([meta.reset_index(drop=True), stats], axis=1)
+
+
+def _doc_key(data: bytes, doc_id: str, genre: str, fp: str) -> str:
+    """What a document's rows depend on: its bytes, id and genre, and the code."""
+    return f"{sha256_bytes(data)}-{doc_id}-{hashlib.sha256(f'{genre}|{fp}'.encode()).hexdigest()[:16]}"
+
+
+@dataclass
+class _Previous:
+    """The previous build, when it was made by the same code and its files are as it left them."""
+
+    keys: dict[str, str]
+    paths: Paths
+
+    @classmethod
+    def find(cls, paths: Paths, fp: str) -> "_Previous | None":
+        try:
+            state = json.loads((paths.cache / _STATE).read_text(encoding="utf-8"))
+            if state["fingerprint"] != fp or any(_stamp(paths.processed / f) != st for f, st in state["files"].items()):
+                return None
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return cls(state["docs"], paths)
+
+    def table(self, table: str, kept: list[str]) -> pa.Table:
+        """The rows of the ``kept`` documents in a per-document table."""
+        tb = pq.read_table(self.paths.processed / f"{table}.parquet")
+        return tb.filter(pc.is_in(tb["doc_id"], value_set=pa.array(kept, pa.string())))
+
+    def stats(self, kept: list[str]) -> pd.DataFrame:
+        """The measured columns of ``documents`` for the ``kept`` documents."""
+        docs = pq.read_table(self.paths.processed / "documents.parquet", columns=_DOC_STATS).to_pandas()
+        return docs[docs.doc_id.isin(kept)]
+
+    def counts(self) -> SectionCounts:
+        return SectionCounts.load(self.paths.cache / _COUNTS)
+
+
+def _stamp(p: Path) -> list[int]:
+    st = p.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _in_order(tb: pa.Table, order: list[str]) -> pa.Table:
+    """Rows sorted by their document's place in ``order``; a document's rows keep theirs."""
+    rank = pc.index_in(tb["doc_id"], value_set=pa.array(order, pa.string())).to_numpy(zero_copy_only=False)
+    if len(rank) < 2 or (rank[1:] >= rank[:-1]).all():
+        return tb
+    return tb.take(pc.sort_indices(pa.array(rank)))  # a stable sort
 
 
 @contextlib.contextmanager
@@ -154,8 +251,12 @@ def _gc_paused():
 
 
 @_gc_paused()
-def build(root: Path | str = ".", workers: int | None = None, progress: bool = True) -> dict[str, pd.DataFrame]:
+def build(root: Path | str = ".", workers: int | None = None, progress: bool = True) -> Tables:
     """Build every table from the manifest and raw files.
+
+    Only new or changed documents are processed (or loaded from the cache of processed
+    documents); the rows of the others are copied from the previous build. The corpus-level
+    tables are always recomputed, from the section x term counts.
 
     Args:
         root: the project folder (holding ``data/``).
@@ -175,25 +276,36 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
 
     fp = code_fingerprint()
     paths.cache.mkdir(parents=True, exist_ok=True)
-    results: dict[str, DocResult] = {}
-    todo, cached = [], []
+    prev = _Previous.find(paths, fp)
+    keys, kept, cached, todo = {}, [], [], []
     for row in man.itertuples():
         data = (paths.raw / row.file).read_bytes()
-        key = paths.cache / f"{sha256_bytes(data)}-{row.doc_id}-{fp}.pkl"
-        if key.exists():
-            cached.append((row.doc_id, key))
+        keys[row.doc_id] = key = _doc_key(data, row.doc_id, row.genre, fp)
+        pkl = paths.cache / f"{key}.pkl"
+        if prev and prev.keys.get(row.doc_id) == key:
+            kept.append(row.doc_id)
+        elif pkl.exists():
+            cached.append((row.doc_id, pkl))
         else:
-            todo.append((data, row.doc_id, str(paths.raw / row.file), row.genre, key))
+            todo.append((data, row.doc_id, str(paths.raw / row.file), row.genre, pkl))
 
     workers = workers or os.cpu_count() or 1
     bar = tqdm(total=len(man), desc="documents", unit="doc", disable=not progress)
-    use_pool = workers > 1 and todo and (len(todo) >= POOL_MIN_DOCS or len(cached) >= OVERLAP_MIN_CACHED)
+    use_pool = workers > 1 and todo and (len(todo) >= POOL_MIN_DOCS or len(kept) + len(cached) >= OVERLAP_MIN_CACHED)
     pool = ProcessPoolExecutor(max_workers=min(workers, len(todo))) if use_pool else None
+    # pyarrow reads and writes without the GIL, so tables are read and written in threads
+    # while the main thread goes on (one thread only: a one-worker build stays serial)
+    io = ThreadPoolExecutor(max_workers=min(workers, 4)) if workers > 1 else _Inline()
+    results: dict[str, DocResult] = {}
     try:
-        # the pool starts on the new documents before the cache is loaded, so the two overlap
+        # the pool starts on the new documents first; the rest is loaded meanwhile
         done = pool.map(_run, todo, chunksize=_chunksize(len(todo), workers)) if pool else None
-        for doc_id, key in cached:
-            with key.open("rb") as fh:
+        old = {t: io.submit(prev.table, t, kept) for t in DOC_TABLES} if kept else {}
+        old_stats, old_counts = (prev.stats(kept), prev.counts()) if kept else (None, None)
+        prepare_analysis()
+        bar.update(len(kept))
+        for doc_id, pkl in cached:
+            with pkl.open("rb") as fh:
                 results[doc_id] = pickle.load(fh)
         bar.update(len(cached))
         for job, res in zip(todo, done if pool else map(_run, todo)):
@@ -204,21 +316,50 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
             pool.shutdown()
     bar.close()
 
-    ordered = [results[d] for d in man.doc_id]
-    docs = pd.DataFrame([_documents_row(r, res) for r, res in zip(man[mf.COLUMNS].to_dict("records"), ordered)],
-                        columns=TABLES["documents"]["columns"])
-    tables = {
-        "documents": docs,
-        "sections": frame(chain.from_iterable(r.section_rows for r in ordered), "sections"),
-        "quality_issues": frame(chain.from_iterable(r.issue_rows for r in ordered), "quality_issues"),
-        "targets": frame(chain.from_iterable(r.target_rows for r in ordered), "targets"),
-        "section_themes": frame(chain.from_iterable(r.leaf_theme_rows for r in ordered), "section_themes"),
-    }
-    tables.update(analyze(ordered, k_cache=paths.cache / "k.json"))
-    # pyarrow releases the GIL while it encodes and writes, so tables are written side by side
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, 4))) as writers:
-        written = writers.map(lambda item: write_table(item[1], item[0], paths.processed), tables.items())
-        return dict(zip(tables, written))
+    order = man.doc_id.tolist()
+    fresh = [results[d] for d in order if d in results]
+    # the state goes first and comes back last: a build stopped half-way is not trusted
+    (paths.cache / _STATE).unlink(missing_ok=True)
+    with io:
+        written = {}
+        for t, rows in DOC_TABLES.items():
+            new = _arrow(frame(chain.from_iterable(getattr(r, rows) for r in fresh), t), t)
+            written[t] = io.submit(_assemble, t, [old[t].result(), new] if kept else [new], order, paths.processed)
+        stats = pd.DataFrame(map(_doc_stats, fresh), columns=_DOC_STATS)
+        if kept:
+            stats = pd.concat([old_stats, stats]) if len(stats) else old_stats
+        written["documents"] = io.submit(_assemble, "documents", [_arrow(_documents(man, stats), "documents")], order, paths.processed)
+        counts = SectionCounts.of(fresh)
+        if kept:
+            counts = SectionCounts.combine([old_counts, counts], order)
+        saved = io.submit(counts.save, paths.cache / _COUNTS)
+        for t, df in analyze(counts, k_cache=paths.cache / "k.json").items():
+            written[t] = io.submit(_assemble, t, [_arrow(df, t)], order, paths.processed)
+        tables = {t: f.result() for t, f in written.items()}
+        saved.result()
+    files = [f"{t}.parquet" for t in tables] + [f".cache/{_COUNTS}"]
+    state = {"fingerprint": fp, "docs": keys, "files": {f: _stamp(paths.processed / f) for f in files}}
+    (paths.cache / _STATE).write_text(json.dumps(state), encoding="utf-8")
+    return Tables(tables)
+
+
+def _assemble(table: str, parts: list[pa.Table], order: list[str], out_dir: Path) -> pa.Table:
+    """One table from its parts (previous rows, new rows) in manifest order, written."""
+    tb = _in_order(pa.concat_tables(parts), order) if len(parts) > 1 else parts[0]
+    _write(tb, table, out_dir)
+    return tb
+
+
+class _Inline(Executor):
+    """An executor that runs each task at once, in the calling thread (a one-worker build)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        f = Future()
+        try:
+            f.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            f.set_exception(exc)
+        return f
 
 
 def _save(key: Path, res: DocResult) -> None:

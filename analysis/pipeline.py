@@ -80,6 +80,13 @@ class DocResult:
         return frame(self.theme_rows, "section_themes")
 
     @property
+    def section_term_rows(self) -> list:
+        """``section_terms`` rows: the leaf sections below the preamble, the ones clustered."""
+        Row, leaves = row_type("section_terms"), leaf_ids(self.section_rows)
+        return [Row(r.section_id, self.doc_id, self.terms[r.section_id]) for r in self.section_rows
+                if r.level > 0 and r.section_id in leaves]
+
+    @property
     def leaf_theme_rows(self) -> list:
         leaves = leaf_ids(self.section_rows)
         return [r for r in self.theme_rows if r.section_id in leaves]

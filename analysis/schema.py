@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import namedtuple
 
 import pandas as pd
+import pyarrow as pa
 
-__all__ = ["TABLES", "COLUMNS", "validate", "empty", "describe", "frame", "row_type"]
+__all__ = ["TABLES", "COLUMNS", "validate", "empty", "describe", "frame", "row_type", "arrow_schema"]
 
 #: Column -> (pandas dtype, description). Shared by every table that has the column.
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -213,3 +214,15 @@ def frame(records, table: str) -> pd.DataFrame:
     if not records:
         return empty(table)
     return validate(pd.DataFrame.from_records(records, columns=TABLES[table]["columns"]), table)
+
+
+#: How each pandas dtype of COLUMNS is stored in Parquet.
+_ARROW_TYPES = {"string": pa.string(), "Int64": pa.int64(), "int64": pa.int64(), "float64": pa.float64(),
+                "bool": pa.bool_(), "object": pa.list_(pa.string())}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The table's Arrow schema: the same types whatever the rows hold (an empty table, or a
+    column of empty term lists, would otherwise be inferred as null), so that tables of
+    different builds concatenate."""
+    return pa.schema([(c, _ARROW_TYPES[COLUMNS[c][0]]) for c in TABLES[table]["columns"]])

@@ -17,10 +17,6 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.cluster import MiniBatchKMeans
-from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.utils.extmath import safe_sparse_dot
-from sklearn.metrics import adjusted_rand_score, homogeneity_score, silhouette_score, v_measure_score
 
 from . import resources
 from .schema import validate
@@ -40,6 +36,9 @@ AGGLOMERATIVE_MAX = 4000
 #: k is chosen by silhouette within this band around the codebook's 18 themes.
 K_RANGE = range(8, 25)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# scikit-learn is imported inside the functions that use it: importing it
+# takes about a second (it pulls in scipy.stats), which the single-file commands never need
+# and which a rebuild spends while its workers already process the new documents.
 
 
 @functools.lru_cache(maxsize=None)
@@ -99,6 +98,8 @@ def tfidf(counts: sp.csr_matrix, min_df: int = 2, max_df: float = 0.5) -> tuple[
     Returns:
         The matrix, and the indices of the kept columns.
     """
+    from sklearn.feature_extraction.text import TfidfTransformer
+
     n = counts.shape[0]
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     keep = np.flatnonzero((df >= min(min_df, max(n, 1))) & (df <= (max_df if n > 10 else 1.0) * n))
@@ -142,6 +143,8 @@ def _labels(X, k: int, seed: int, tree: np.ndarray | None = None) -> np.ndarray:
     """Agglomerative clustering (cosine, average linkage) up to AGGLOMERATIVE_MAX sections, one
     tree cut at k clusters (the same partition as sklearn's AgglomerativeClustering); above
     it, MiniBatchKMeans on the L2-normalised rows."""
+    from sklearn.cluster import MiniBatchKMeans
+
     if X.shape[0] <= AGGLOMERATIVE_MAX:
         return _cut(tree if tree is not None else _tree(X), k)
     return MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048).fit_predict(X)
@@ -154,6 +157,9 @@ def silhouette_by_k(X, ks=K_RANGE, seed: int = 0, tree: np.ndarray | None = None
     sections (MiniBatchKMeans on the sample), so choosing k costs the same at any size. The
     distances are computed once for all k.
     """
+    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.metrics import silhouette_score
+
     if X.shape[0] > AGGLOMERATIVE_MAX:
         idx = np.random.default_rng(seed).choice(X.shape[0], AGGLOMERATIVE_MAX, replace=False)
         X = X[np.sort(idx)]
@@ -266,6 +272,8 @@ def _cluster_terms(labels: np.ndarray, counts: sp.csr_matrix, vocab: np.ndarray,
 
 def agreement(labels_true, labels_pred) -> dict[str, float]:
     """Agreement of a clustering with a labelling: ARI, V-measure, homogeneity."""
+    from sklearn.metrics import adjusted_rand_score, homogeneity_score, v_measure_score
+
     return dict(ari=adjusted_rand_score(labels_true, labels_pred), v_measure=v_measure_score(labels_true, labels_pred),
                 homogeneity=homogeneity_score(labels_true, labels_pred))
 
@@ -300,7 +308,7 @@ def similarity_counts(doc_ids: list[str], counts: sp.csr_matrix) -> pd.DataFrame
     Y = X.toarray() if X.shape[0] * X.shape[1] * 8 <= _DENSE_MAX_BYTES else None
 
     def rows(lo: int, hi: int) -> np.ndarray:
-        return Y[lo:hi] @ Y.T if Y is not None else safe_sparse_dot(X[lo:hi], X.T, dense_output=True)
+        return Y[lo:hi] @ Y.T if Y is not None else (X[lo:hi] @ X.T).toarray()
 
     if n <= SIMILARITY_ALL_PAIRS_MAX:
         a_idx, b_idx, sims = [np.repeat(np.arange(n), n)], [np.tile(np.arange(n), n)], [rows(0, n).ravel()]
@@ -370,29 +378,32 @@ def distinctive_terms(groups: dict[str, list[str]], top_n: int = 20, prior_scale
 
 def distinctive_counts(names: list[str], counts: sp.csr_matrix, vocab: np.ndarray, top_n: int = 20,
                        prior_scale: float = 0.1, min_count: int = 2) -> pd.DataFrame:
-    """:func:`distinctive_terms` on a groups x terms count matrix."""
+    """:func:`distinctive_terms` on a groups x terms count matrix, its vocabulary sorted (as
+    :func:`count_matrix` makes it, so that a column's index orders terms as their text does)."""
     cols = ["group", "term", "log_odds", "z", "count_group", "count_rest", "rank"]
     C = counts.tocsr()
     if not names or not C.nnz:
         return validate(pd.DataFrame(columns=cols), "distinctive_terms")
+    C.sort_indices()
     corpus = np.asarray(C.sum(axis=0)).ravel().astype(float)
     total = corpus.sum()
     a0 = max(prior_scale * total, 1.0)
-    alpha = corpus / total * a0
     sizes = np.asarray(C.sum(axis=1)).ravel().astype(float)
-    rows = []
-    for gi, g in enumerate(names):
-        lo, hi = C.indptr[gi], C.indptr[gi + 1]
-        idx, ya = C.indices[lo:hi], C.data[lo:hi].astype(float)
-        keep = ya >= min_count
-        idx, ya = idx[keep], ya[keep]
-        if not len(idx):
-            continue
-        yb, a = corpus[idx] - ya, alpha[idx]
-        na, nb = sizes[gi], total - sizes[gi]
-        delta = np.log((ya + a) / (na + a0 - ya - a)) - np.log((yb + a) / (nb + a0 - yb - a))
-        z = delta / np.sqrt(1.0 / (ya + a) + 1.0 / (yb + a))
-        order = np.lexsort((vocab[idx], -z))[:top_n]
-        for rank, j in enumerate(order, start=1):
-            rows.append((g, vocab[idx[j]], float(delta[j]), float(z[j]), int(ya[j]), int(yb[j]), rank))
-    return validate(pd.DataFrame(rows, columns=cols), "distinctive_terms")
+    # every (group, term) count at once
+    group = np.repeat(np.arange(C.shape[0]), np.diff(C.indptr))
+    keep = C.data >= min_count
+    group, idx, ya = group[keep], C.indices[keep], C.data[keep].astype(float)
+    yb, a = corpus[idx] - ya, corpus[idx] / total * a0
+    na = sizes[group]
+    nb = total - na
+    delta = np.log((ya + a) / (na + a0 - ya - a)) - np.log((yb + a) / (nb + a0 - yb - a))
+    z = delta / np.sqrt(1.0 / (ya + a) + 1.0 / (yb + a))
+    # within a group: highest z first, ties by term
+    order = np.lexsort((idx, -z, group))
+    start = np.searchsorted(group[order], np.arange(C.shape[0]))
+    rank = np.arange(len(order)) - start[group[order]] + 1
+    top = order[rank <= top_n]
+    out = pd.DataFrame({"group": np.asarray(names, dtype=object)[group[top]], "term": vocab[idx[top]], "log_odds": delta[top],
+                        "z": z[top], "count_group": ya[top].astype(int), "count_rest": yb[top].astype(int),
+                        "rank": rank[rank <= top_n]})
+    return validate(out, "distinctive_terms")

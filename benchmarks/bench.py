@@ -144,7 +144,7 @@ def stages() -> None:
     results = [P.process(d, f"d{i}-{r}", "x", "work_plan") for r in range(reps) for i, d in enumerate(data)]
     total = time.perf_counter() - t0
     t1 = time.perf_counter()
-    corpus.analyze(results[: len(data)])
+    corpus.analyze(corpus.SectionCounts.of(results[: len(data)]))
     corpus_s = (time.perf_counter() - t1) * reps
     print(f"{'stage':22}{'x jieba':>9}")
     for k, v in sorted(spent.items(), key=lambda kv: -kv[1]):
