@@ -30,7 +30,7 @@ from tqdm import tqdm
 from . import manifest as mf
 from .corpus import SectionCounts, analyze, prepare_analysis
 from .errors import UserError
-from .pipeline import DocResult, process
+from .result import DocResult
 from .schema import COLUMNS, TABLES, arrow_schema, frame, validate
 from .textio import sha256_bytes
 
@@ -154,6 +154,8 @@ class Tables(Mapping):
 def _run(args: tuple[bytes, str, str, str | None, Path]) -> DocResult:
     """Process one document and write its cache entry (in the worker, so the parent only
     receives the result)."""
+    from .pipeline import process  # imported in the workers only: see analysis.result
+
     data, doc_id, name, genre, key = args
     res = process(data, doc_id, name, genre)
     _save(key, res)

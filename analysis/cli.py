@@ -20,9 +20,8 @@ from . import manifest as mf
 from . import resources
 from .build import Paths, build
 from .errors import UserError
-from .pipeline import DocResult, process
+from .result import DocResult
 from .textio import read_bytes
-from .themes import codebook_version
 
 __all__ = ["main", "suggest_metadata"]
 
@@ -48,9 +47,23 @@ def _slug(name: str) -> str:
     return s or "doc"
 
 
+def _process(data: bytes, doc_id: str, name: str) -> DocResult:
+    # the pipeline is imported on use: `minzheng build` runs it in its workers only
+    # (see analysis.result)
+    from .pipeline import process
+
+    return process(data, doc_id, name)
+
+
+def _codebook_version() -> str:
+    from .themes import codebook_version
+
+    return codebook_version()
+
+
 def _one_file(path: str) -> DocResult:
     data, name = _read_file(path)
-    return process(data, _slug(name), path)
+    return _process(data, _slug(name), path)
 
 
 def _print_outline(res: DocResult) -> None:
@@ -88,7 +101,7 @@ def cmd_themes(args) -> int:
                          theme_id=prim.theme_id.get(r.section_id), score=float(prim.score.get(r.section_id, 0.0)),
                          secondary=sec.get(r.section_id, []), is_leaf=r.section_id in leaves))
     if args.json:
-        print(json.dumps({"sections": rows, "codebook_version": codebook_version()}, ensure_ascii=False, indent=1))
+        print(json.dumps({"sections": rows, "codebook_version": _codebook_version()}, ensure_ascii=False, indent=1))
         return 0
     for x in rows:
         indent = "  " * max(x["level"] - 1, 0)
@@ -96,7 +109,7 @@ def cmd_themes(args) -> int:
         mark = "" if x["is_leaf"] else "  [own text]"
         print(f"{x['section_id']:<24} {indent}{x['title'][:24]:<26} {x['theme_id']} {x['score']:.1f}{extra}{mark}")
     leaf = res.section_themes[res.section_themes.is_primary]
-    print(f"-- {len(leaf)} leaf sections, {int((leaf.theme_id == 'unclassified').sum())} unclassified; codebook {codebook_version()}")
+    print(f"-- {len(leaf)} leaf sections, {int((leaf.theme_id == 'unclassified').sum())} unclassified; codebook {_codebook_version()}")
     return 0
 
 
@@ -186,7 +199,7 @@ _FLAGS = {"jurisdiction_zh": "--jurisdiction", "jurisdiction_en": "--jurisdictio
 def cmd_add(args) -> int:
     paths = Paths(Path(args.root))
     data, name = _read_file(args.file)
-    res = process(data, "new", args.file)
+    res = _process(data, "new", args.file)
     man = mf.load(paths.manifest, paths.raw) if paths.manifest.exists() else pd.DataFrame(columns=mf.COLUMNS)
     row = {f: getattr(args, flag[2:].replace("-", "_")) for f, flag in _FLAGS.items()}
     row = {k: v for k, v in row.items() if v}

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .pipeline import DocResult
+from .result import DocResult
 from .terms import cluster_counts, count_matrix, distinctive_counts, group_counts, similarity_counts
 
 __all__ = ["SectionCounts", "analyze", "clustering_input", "prepare_analysis"]

@@ -8,96 +8,17 @@ because building small frames per document costs more than all the parsing toget
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass
-
-import pandas as pd
-
 from .clean import Span, scan
 from .outline import parse
-from .schema import frame, row_type
+from .result import DocResult
+from .schema import row_type
 from .segment import cut_spans
 from .targets import extract_records, lost_measure_words
 from .terms import content_terms
 from .textio import Decoded, decode_bytes
-from .themes import classify_records, leaf_ids
+from .themes import classify_records
 
-__all__ = ["DocResult", "process", "issue_records"]
-
-
-#: Joins a section's terms in the cache; jieba never puts a newline inside a token.
-_SEP = "\n"
-
-
-@dataclass
-class DocResult:
-    """Rows of one document's tables, plus what the header block suggested.
-
-    Attributes:
-        section_rows, target_rows, theme_rows, issue_rows: row tuples of ``sections``,
-            ``targets``, ``section_themes`` (every section, leaves and parts' own text) and
-            ``quality_issues``.
-        terms: content terms of every section (the TF-IDF input), by section_id.
-    """
-
-    doc_id: str
-    decoded: Decoded
-    header: dict[str, str]
-    section_rows: list
-    target_rows: list
-    theme_rows: list
-    issue_rows: list
-    terms: dict[str, list[str]]
-
-    # The build caches one DocResult per document; rows are pickled as plain tuples and terms
-    # as one string per section, which loads three times faster than namedtuples and millions
-    # of small strings (loading the cache is most of an incremental build).
-    _ROWS = (("section_rows", "sections"), ("target_rows", "targets"), ("theme_rows", "section_themes"),
-             ("issue_rows", "quality_issues"))
-
-    def __getstate__(self) -> dict:
-        state = {f: getattr(self, f) for f in ("doc_id", "decoded", "header")}
-        state.update({f: [tuple(r) for r in getattr(self, f)] for f, _ in self._ROWS})
-        state["terms"] = {sid: _SEP.join(ts) for sid, ts in self.terms.items()}
-        return state
-
-    def __setstate__(self, state: dict) -> None:
-        for f, table in self._ROWS:
-            state[f] = list(map(functools.partial(tuple.__new__, row_type(table)), state[f]))
-        state["terms"] = {sid: ts.split(_SEP) if ts else [] for sid, ts in state["terms"].items()}
-        self.__dict__.update(state)
-
-    @functools.cached_property
-    def sections(self) -> pd.DataFrame:
-        return frame(self.section_rows, "sections")
-
-    @functools.cached_property
-    def targets(self) -> pd.DataFrame:
-        return frame(self.target_rows, "targets")
-
-    @functools.cached_property
-    def themes_all(self) -> pd.DataFrame:
-        return frame(self.theme_rows, "section_themes")
-
-    @property
-    def section_term_rows(self) -> list:
-        """``section_terms`` rows: the leaf sections below the preamble, the ones clustered."""
-        Row, leaves = row_type("section_terms"), leaf_ids(self.section_rows)
-        return [Row(r.section_id, self.doc_id, self.terms[r.section_id]) for r in self.section_rows
-                if r.level > 0 and r.section_id in leaves]
-
-    @property
-    def leaf_theme_rows(self) -> list:
-        leaves = leaf_ids(self.section_rows)
-        return [r for r in self.theme_rows if r.section_id in leaves]
-
-    @functools.cached_property
-    def section_themes(self) -> pd.DataFrame:
-        return frame(self.leaf_theme_rows, "section_themes")
-
-    @functools.cached_property
-    def quality_issues(self) -> pd.DataFrame:
-        return frame(self.issue_rows, "quality_issues")
+__all__ = ["DocResult", "process", "issue_records"]  # DocResult lives in analysis.result
 
 
 def issue_records(doc_id: str, spans: list[Span]) -> list:

@@ -11,7 +11,7 @@ from collections import namedtuple
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["TABLES", "COLUMNS", "validate", "empty", "describe", "frame", "row_type", "arrow_schema"]
+__all__ = ["TABLES", "COLUMNS", "validate", "empty", "describe", "frame", "row_type", "arrow_schema", "leaf_ids"]
 
 #: Column -> (pandas dtype, description). Shared by every table that has the column.
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -206,6 +206,12 @@ for _t in TABLES:
 def row_type(table: str):
     """The namedtuple class with the table's columns, for building rows without pandas."""
     return globals()[_row_name(table)]
+
+
+def leaf_ids(records) -> set[str]:
+    """section_ids of the row tuples that have no children."""
+    parents = {r.parent_id for r in records if isinstance(r.parent_id, str)}
+    return {r.section_id for r in records if r.section_id not in parents}
 
 
 def frame(records, table: str) -> pd.DataFrame:

@@ -20,7 +20,6 @@ import scipy.sparse as sp
 
 from . import resources
 from .schema import validate
-from .segment import cut
 
 __all__ = [
     "stopwords", "content_terms", "tokenize", "count_matrix", "tfidf", "group_counts", "section_matrix", "cluster_counts",
@@ -63,6 +62,8 @@ def content_terms(tokens: list[str]) -> list[str]:
 
 def tokenize(text: str) -> list[str]:
     """The tokenizer plugged into TfidfVectorizer for raw text: jieba, then content_terms."""
+    from .segment import cut  # jieba: see analysis.result
+
     return content_terms(cut(text))
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import resources
-from .schema import frame, row_type
+from .schema import frame, leaf_ids, row_type
 from .segment import codebook, cut
 
 __all__ = ["THEMES", "UNCLASSIFIED", "codebook_version", "theme_names", "score_text", "classify", "classify_records",
@@ -118,12 +118,6 @@ def leaf_sections(sections: pd.DataFrame) -> pd.DataFrame:
     """Sections with no children."""
     parents = set(sections.parent_id.dropna())
     return sections[~sections.section_id.isin(parents)]
-
-
-def leaf_ids(records) -> set[str]:
-    """section_ids of the row tuples that have no children."""
-    parents = {r.parent_id for r in records if isinstance(r.parent_id, str)}
-    return {r.section_id for r in records if r.section_id not in parents}
 
 
 def classify(sections, leaves_only: bool = True, tokens: dict[str, list[str]] | None = None) -> pd.DataFrame:

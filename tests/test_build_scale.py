@@ -96,3 +96,105 @@ def test_a_new_document_beside_a_large_cache_goes_to_a_worker(synthetic, monkeyp
     B.build(synthetic, workers=1, progress=False)
     for t, df in tables_of(synthetic).items():
         pd.testing.assert_frame_equal(overlapped[t], df, obj=t)
+
+
+def _same_counts(a, b):
+    assert a.doc_ids.tolist() == b.doc_ids.tolist()
+    assert a.section_ids.tolist() == b.section_ids.tolist()
+    assert a.owner.tolist() == b.owner.tolist() and a.clustered.tolist() == b.clustered.tolist()
+    assert a.vocab.tolist() == b.vocab.tolist()
+    assert a.counts.shape == b.counts.shape and (a.counts != b.counts).nnz == 0
+    assert a.counts.has_sorted_indices and b.counts.has_sorted_indices
+
+
+def test_section_counts_combine_like_counting_everything_again():
+    """Old counts of documents a, b, c and new counts of c (changed) and d, wanted in the
+    order d, a, c: the result holds d's and c's new rows and a's old ones, in that order;
+    b's rows go, and so does the term only b had.
+
+        old: a:1 [养老 床位], b:1 [殡葬], c:1 [救助]      new: c:1 [救助 救助], d:1 [婚姻]
+        ->   d:1 [婚姻], a:1 [养老 床位], c:1 [救助 救助]   vocab 养老 婚姻 床位 救助 (sorted)
+    """
+    from types import SimpleNamespace as NS
+
+    from analysis.corpus import SectionCounts
+    from analysis.schema import row_type
+
+    def res(doc_id, terms):
+        row = row_type("sections")(f"{doc_id}:1", doc_id, 1, 1, None, "一、", 1, "cn_dun", "t", "t", 0, 1, 1)
+        return NS(doc_id=doc_id, section_rows=[row], terms={row.section_id: terms},
+                  section_term_rows=[row_type("section_terms")(row.section_id, doc_id, terms)])
+
+    old = SectionCounts.of([res("a", ["养老", "床位"]), res("b", ["殡葬"]), res("c", ["救助"])])
+    new = SectionCounts.of([res("c", ["救助", "救助"]), res("d", ["婚姻"])])
+    got = SectionCounts.combine([old, new], ["d", "a", "c"])
+    want = SectionCounts.of([res("d", ["婚姻"]), res("a", ["养老", "床位"]), res("c", ["救助", "救助"])])
+    _same_counts(got, want)
+    assert got.vocab.tolist() == sorted(["养老", "床位", "救助", "婚姻"])
+    assert got.counts.toarray().tolist() == [[0, 1, 0, 0], [1, 0, 1, 0], [0, 0, 0, 2]]
+    with pytest.raises(KeyError):
+        SectionCounts.combine([old], ["a", "z"])
+
+
+def test_section_counts_of_the_seeds_save_load_and_combine(seed_results, tmp_path):
+    """On real documents: saved and loaded counts are equal, and two overlapping parts
+    combined in a new order equal the counts of that order."""
+    from analysis.corpus import SectionCounts
+
+    res = list(seed_results.values())
+    whole = SectionCounts.of(res)
+    whole.save(tmp_path / "c.npz")
+    _same_counts(SectionCounts.load(tmp_path / "c.npz"), whole)
+    order = [res[4].doc_id, res[0].doc_id, res[2].doc_id, res[3].doc_id]
+    got = SectionCounts.combine([SectionCounts.of(res[:3]), SectionCounts.of(res[2:])], order)
+    _same_counts(got, SectionCounts.of([res[4], res[0], res[2], res[3]]))
+
+
+def test_a_rebuild_after_removing_reordering_and_regenring_equals_a_fresh_build(synthetic, monkeypatch, tmp_path):
+    """Rows kept from the previous build go where the manifest now puts them; a removed
+    document's rows go; a document whose genre changed is processed again."""
+    import shutil
+
+    root = tmp_path / "proj"
+    shutil.copytree(synthetic, root, ignore=shutil.ignore_patterns("processed"))
+    B.build(root, workers=1, progress=False)
+    man = B.Paths(root).manifest
+    head, *rows = man.read_text(encoding="utf-8").splitlines()
+    removed = rows.pop(2)
+    (B.Paths(root).raw / removed.split(",")[1]).unlink()
+    rows = rows[-1:] + rows[:-1]
+    cells = rows[3].split(",")
+    cells[8] = "progress_report" if cells[8] != "progress_report" else "work_plan"
+    rows[3] = ",".join(cells)
+    man.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    calls = []
+    real = B._run
+    monkeypatch.setattr(B, "_run", lambda job: calls.append(job[1]) or real(job))
+    rebuilt = B.build(root, workers=1, progress=False)
+    assert calls == [cells[0]]
+    assert rebuilt["documents"].doc_id.tolist() == [r.split(",")[0] for r in rows]
+    again = tables_of(root)
+    shutil.rmtree(B.Paths(root).processed)
+    B.build(root, workers=1, progress=False)
+    for t, df in tables_of(root).items():
+        pd.testing.assert_frame_equal(again[t], df, obj=t)
+
+
+def test_tables_changed_since_the_last_build_are_not_trusted(synthetic, tmp_path):
+    """A table file rewritten after the build (or a build stopped half-way) makes the next
+    build take every document from the cache of processed documents instead of copying
+    rows from the tables."""
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    root = tmp_path / "proj"
+    shutil.copytree(synthetic, root, ignore=shutil.ignore_patterns("processed"))
+    B.build(root, workers=1, progress=False)
+    want = tables_of(root)
+    p = B.Paths(root).processed / "targets.parquet"
+    pq.write_table(pq.read_table(p).slice(0, 3), p)
+    assert B._Previous.find(B.Paths(root), B.code_fingerprint()) is None
+    B.build(root, workers=1, progress=False)
+    for t, df in tables_of(root).items():
+        pd.testing.assert_frame_equal(want[t], df, obj=t)
