@@ -280,16 +280,16 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
     paths.cache.mkdir(parents=True, exist_ok=True)
     prev = _Previous.find(paths, fp)
     keys, kept, cached, todo = {}, [], [], []
-    for row in man.itertuples():
-        data = (paths.raw / row.file).read_bytes()
-        keys[row.doc_id] = key = _doc_key(data, row.doc_id, row.genre, fp)
+    for doc_id, file, genre in zip(*(man[c].tolist() for c in ("doc_id", "file", "genre"))):
+        data = (paths.raw / file).read_bytes()
+        keys[doc_id] = key = _doc_key(data, doc_id, genre, fp)
         pkl = paths.cache / f"{key}.pkl"
-        if prev and prev.keys.get(row.doc_id) == key:
-            kept.append(row.doc_id)
+        if prev and prev.keys.get(doc_id) == key:
+            kept.append(doc_id)
         elif pkl.exists():
-            cached.append((row.doc_id, pkl))
+            cached.append((doc_id, pkl))
         else:
-            todo.append((data, row.doc_id, str(paths.raw / row.file), row.genre, pkl))
+            todo.append((data, doc_id, str(paths.raw / file), genre, pkl))
 
     workers = workers or os.cpu_count() or 1
     bar = tqdm(total=len(man), desc="documents", unit="doc", disable=not progress)

@@ -320,12 +320,14 @@ def similarity_counts(doc_ids: list[str], counts: sp.csr_matrix) -> pd.DataFrame
             # each row's SIMILAR_TOP + 1 largest, ties to the lower index (a stable sort's order)
             part = np.argpartition(-S, SIMILAR_TOP, axis=1)[:, : SIMILAR_TOP + 1]
             thr = np.take_along_axis(S, part, axis=1).min(axis=1)
-            for r, row in enumerate(S):
-                cand = np.flatnonzero(row >= thr[r])
-                best = cand[np.lexsort((cand, -row[cand]))][: SIMILAR_TOP + 1]
-                a_idx.append(np.full(len(best), lo + r))
-                b_idx.append(best)
-                sims.append(row[best])
+            r, c = np.nonzero(S >= thr[:, None])
+            v = S[r, c]
+            o = np.lexsort((c, -v, r))
+            r, c, v = r[o], c[o], v[o]
+            first = np.arange(len(r)) - np.searchsorted(r, np.arange(len(S)))[r] <= SIMILAR_TOP
+            a_idx.append(lo + r[first])
+            b_idx.append(c[first])
+            sims.append(v[first])
     ids = np.asarray(doc_ids, dtype=object)
     a, b, sim = np.concatenate(a_idx), np.concatenate(b_idx), np.round(np.concatenate(sims), 6)
     return validate(pd.DataFrame({"doc_a": ids[a], "doc_b": ids[b], "similarity": sim}), "doc_similarity")
@@ -385,7 +387,6 @@ def distinctive_counts(names: list[str], counts: sp.csr_matrix, vocab: np.ndarra
     C = counts.tocsr()
     if not names or not C.nnz:
         return validate(pd.DataFrame(columns=cols), "distinctive_terms")
-    C.sort_indices()
     corpus = np.asarray(C.sum(axis=0)).ravel().astype(float)
     total = corpus.sum()
     a0 = max(prior_scale * total, 1.0)
