@@ -7,10 +7,16 @@ keyword of the theme codebook, so multi-character terms (居家养老, 三社联
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
+import hashlib
 import logging
+import marshal
+import os
+import tempfile
 import tomllib
 from itertools import accumulate, filterfalse
+from pathlib import Path
 
 import jieba
 
@@ -38,11 +44,34 @@ def user_words() -> list[str]:
 
 @functools.lru_cache(maxsize=None)
 def tokenizer() -> jieba.Tokenizer:
+    """jieba with the user dictionary, loaded from a snapshot of its prefix dictionary.
+
+    jieba keeps its dictionary in ``Tokenizer.FREQ`` and ``.total`` and caches them with
+    ``marshal``, but loads its cache with ``marshal.load`` on an open file, which reads object
+    by object (0.9 s here, then 0.1 s more for the user words). A snapshot of the two, taken
+    after the user words are added and read back in one piece with ``marshal.loads``, loads
+    in 0.35 s: it is what every build worker and every single-file command starts with.
+    """
     tk = jieba.Tokenizer()
-    tk.initialize()
-    for w in user_words():
-        tk.add_word(w)
+    snapshot = _snapshot_path(tk)
+    try:
+        tk.FREQ, tk.total = marshal.loads(snapshot.read_bytes())
+        tk.initialized = True
+    except (OSError, EOFError, ValueError, TypeError):
+        tk.initialize()
+        for w in user_words():
+            tk.add_word(w)
+        with contextlib.suppress(OSError):  # no snapshot: the next process builds it again
+            tmp = snapshot.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps((tk.FREQ, tk.total)))
+            tmp.replace(snapshot)
     return tk
+
+
+def _snapshot_path(tk: jieba.Tokenizer) -> Path:
+    """Where jieba keeps its own cache, named by jieba's version and the user words."""
+    key = hashlib.sha256("\n".join([jieba.__version__, *user_words()]).encode()).hexdigest()[:16]
+    return Path(tk.tmp_dir or tempfile.gettempdir()) / f"minzheng-jieba-{key}.cache"
 
 
 def cut(text: str) -> list[str]:

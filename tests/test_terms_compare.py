@@ -10,7 +10,7 @@ from analysis.compare import comparable_targets, commitment_mix, confounding_not
 from analysis.corpus import clustering_input
 from analysis.terms import (agreement, cluster_sections, cluster_terms, content_terms, distinctive_terms,
                             doc_similarity, log_odds_dirichlet, section_matrix, tokenize)
-from conftest import GOLD, SEEDS
+from conftest import GOLD, ROOT, SEEDS
 
 
 def test_tokenizer_drops_formulas_numbers_and_function_words():
@@ -215,3 +215,30 @@ def test_nearest_documents_keep_a_stable_sorts_order(monkeypatch, dense_max_byte
     S = cosine_similarity(X)
     want = [(ids[i], ids[j], round(float(S[i, j]), 6)) for i in range(len(ids)) for j in np.argsort(-S[i].round(12), kind="stable")[:5]]
     assert list(got.itertuples(index=False, name=None)) == want
+
+
+def test_the_jieba_snapshot_gives_the_dictionary_jieba_builds(tmp_path, monkeypatch):
+    """The tokenizer read back from its snapshot has the prefix dictionary that jieba's own
+    initialize() plus the user words give, and cuts the seed documents the same way."""
+    import jieba
+
+    from analysis import segment
+
+    monkeypatch.setattr(segment, "_snapshot_path", lambda tk: tmp_path / "snapshot.cache")
+    segment.tokenizer.cache_clear()
+    try:
+        built = segment.tokenizer()  # no snapshot yet: built by jieba, then saved
+        assert (tmp_path / "snapshot.cache").exists()
+        segment.tokenizer.cache_clear()
+        loaded = segment.tokenizer()
+    finally:
+        segment.tokenizer.cache_clear()
+    ref = jieba.Tokenizer()
+    ref.initialize()
+    for w in segment.user_words():
+        ref.add_word(w)
+    assert loaded is not built and loaded.initialized
+    assert loaded.total == built.total == ref.total and loaded.FREQ == ref.FREQ
+    for d in SEEDS:
+        text = (ROOT / "data" / "raw" / f"{d}.txt").read_text(encoding="utf-8")
+        assert loaded.lcut(text) == ref.lcut(text)
