@@ -38,9 +38,10 @@ __all__ = ["Paths", "Tables", "build", "code_fingerprint", "write_table", "read_
 
 #: Below this many documents to (re)process, a process pool costs more than it saves.
 POOL_MIN_DOCS = 8
-#: With this many cached documents to load, even one new document is processed in a worker,
-#: while the parent loads the cache (a rebuild after adding a document to 2,000 does both
-#: in about a second each).
+#: With this many other documents to load (kept from the previous build or cached), even
+#: one new document is processed in a worker, while the main process loads them and
+#: imports scikit-learn (a rebuild after adding a document to 2,000 does both in about a
+#: second each).
 OVERLAP_MIN_CACHED = 200
 #: Documents handed to a worker at a time, at most: big enough that task overhead is nil,
 #: small enough that no core idles long at the end (with 250-document chunks one core sat

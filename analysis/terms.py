@@ -222,12 +222,12 @@ def cluster_counts(section_ids: list[str], counts: sp.csr_matrix, vocab: np.ndar
         k = best_k(silhouette_by_k(X, seed=seed, tree=tree), X.shape[0])
     k = max(1, min(k, X.shape[0]))
     labels = _labels(X, k, seed, tree) if k > 1 and X.shape[1] else np.zeros(X.shape[0], int)
-    centroid_sim = np.zeros(X.shape[0])
-    for c in set(labels):
-        idx = np.flatnonzero(labels == c)
-        centre = np.asarray(X[idx].mean(axis=0))
-        norm = np.linalg.norm(centre) or 1.0
-        centroid_sim[idx] = np.asarray(X[idx] @ (centre.ravel() / norm)).ravel()
+    # every section against its cluster's (unit-length) mean
+    clusters, inverse = np.unique(labels, return_inverse=True)
+    centres = (group_counts(inverse, len(clusters), X) / np.bincount(inverse)[:, None]).toarray()
+    norms = np.linalg.norm(centres, axis=1)
+    centres /= np.where(norms > 0, norms, 1.0)[:, None]
+    centroid_sim = np.asarray(X @ centres.T)[np.arange(X.shape[0]), inverse]
     terms = _cluster_terms(labels, counts, vocab)
     top = terms[terms["rank"] <= 3].groupby("cluster_id").term.agg("·".join)
     sc = pd.DataFrame({"section_id": section_ids, "cluster_id": labels.astype(int), "cluster_label": top.reindex(labels, fill_value="").to_numpy(),

@@ -20,6 +20,19 @@ def tables_of(root):
             if (B.Paths(root).processed / f"{t}.parquet").exists()}
 
 
+def assert_as_built_from_scratch(root):
+    """The tables under root equal those of a serial build from scratch."""
+    import shutil
+
+    built = tables_of(root)
+    shutil.rmtree(B.Paths(root).processed)
+    B.build(root, workers=1, progress=False)
+    fresh = tables_of(root)
+    assert set(built) == set(fresh)
+    for t, df in fresh.items():
+        pd.testing.assert_frame_equal(built[t], df, obj=t)
+
+
 def test_parallel_build_equals_serial(synthetic, monkeypatch):
     import shutil
 
@@ -80,8 +93,6 @@ def test_build_summary_of_a_large_corpus_lists_the_worst_documents(synthetic, mo
 def test_a_new_document_beside_a_large_cache_goes_to_a_worker(synthetic, monkeypatch, tmp_path):
     """With OVERLAP_MIN_CACHED cached documents, one changed document is processed in the
     pool while the cache loads; the tables equal those of a serial build from scratch."""
-    import shutil
-
     B.build(synthetic, workers=1, progress=False)
     f = sorted(B.Paths(synthetic).raw.glob("*.txt"))[5]
     f.write_text(f.read_text(encoding="utf-8") + "\n附:新增养老床位20张。\n", encoding="utf-8")
@@ -91,11 +102,7 @@ def test_a_new_document_beside_a_large_cache_goes_to_a_worker(synthetic, monkeyp
     monkeypatch.setattr(B, "ProcessPoolExecutor", lambda **kw: pools.append(kw) or real(**kw))
     B.build(synthetic, workers=2, progress=False)
     assert pools == [{"max_workers": 1}]
-    overlapped = tables_of(synthetic)
-    shutil.rmtree(B.Paths(synthetic).processed)
-    B.build(synthetic, workers=1, progress=False)
-    for t, df in tables_of(synthetic).items():
-        pd.testing.assert_frame_equal(overlapped[t], df, obj=t)
+    assert_as_built_from_scratch(synthetic)
 
 
 def _same_counts(a, b):
@@ -173,11 +180,7 @@ def test_a_rebuild_after_removing_reordering_and_regenring_equals_a_fresh_build(
     rebuilt = B.build(root, workers=1, progress=False)
     assert calls == [cells[0]]
     assert rebuilt["documents"].doc_id.tolist() == [r.split(",")[0] for r in rows]
-    again = tables_of(root)
-    shutil.rmtree(B.Paths(root).processed)
-    B.build(root, workers=1, progress=False)
-    for t, df in tables_of(root).items():
-        pd.testing.assert_frame_equal(again[t], df, obj=t)
+    assert_as_built_from_scratch(root)
 
 
 def test_tables_changed_since_the_last_build_are_not_trusted(synthetic, tmp_path):
@@ -191,10 +194,8 @@ def test_tables_changed_since_the_last_build_are_not_trusted(synthetic, tmp_path
     root = tmp_path / "proj"
     shutil.copytree(synthetic, root, ignore=shutil.ignore_patterns("processed"))
     B.build(root, workers=1, progress=False)
-    want = tables_of(root)
     p = B.Paths(root).processed / "targets.parquet"
     pq.write_table(pq.read_table(p).slice(0, 3), p)
     assert B._Previous.find(B.Paths(root), B.code_fingerprint()) is None
     B.build(root, workers=1, progress=False)
-    for t, df in tables_of(root).items():
-        pd.testing.assert_frame_equal(want[t], df, obj=t)
+    assert_as_built_from_scratch(root)
