@@ -44,7 +44,7 @@ class DocResult:
 
     # The build caches one DocResult per document; rows are pickled as plain tuples and terms
     # as one string per section, which loads three times faster than namedtuples and millions
-    # of small strings (loading the cache is most of an incremental build).
+    # of small strings (the cache is loaded whenever the previous tables cannot be reused).
     _ROWS = (("section_rows", "sections"), ("target_rows", "targets"), ("theme_rows", "section_themes"),
              ("issue_rows", "quality_issues"))
 
