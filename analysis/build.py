@@ -89,7 +89,9 @@ def code_fingerprint() -> str:
 
 
 def _arrow(df: pd.DataFrame, table: str) -> pa.Table:
-    return pa.Table.from_pandas(validate(df, table), schema=arrow_schema(table), preserve_index=False)
+    """A frame already validated (by :func:`frame`, :func:`validate` or the function that made
+    it) as an Arrow table of the table's schema."""
+    return pa.Table.from_pandas(df, schema=arrow_schema(table), preserve_index=False)
 
 
 def _frame_of(tb: pa.Table, table: str) -> pd.DataFrame:
@@ -184,7 +186,7 @@ def _documents(man: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
     """The manifest's columns ('' as null) and each document's measured ones."""
     meta = man[mf.COLUMNS].replace("", None).assign(year=man.year.astype(int))
     stats = stats.set_index("doc_id").reindex(meta.doc_id).reset_index(drop=True)
-    return pd.concat([meta.reset_index(drop=True), stats], axis=1)
+    return validate(pd.concat([meta.reset_index(drop=True), stats], axis=1), "documents")
 
 
 def _doc_key(data: bytes, doc_id: str, genre: str, fp: str) -> str:

@@ -137,7 +137,8 @@ def prepare_analysis() -> None:
 
 def analyze(sc: SectionCounts, k: int | None = None, min_df: int = 2, seed: int = 0,
             k_cache: Path | None = None) -> dict[str, pd.DataFrame]:
-    """``section_clusters``, ``cluster_terms``, ``doc_similarity`` and ``distinctive_terms``.
+    """``section_clusters``, ``cluster_terms``, ``doc_similarity`` and ``distinctive_terms``, each
+    validated against its schema.
 
     Clusters use the rows of the clustered sections, documents the sums of all their
     sections' rows.
