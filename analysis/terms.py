@@ -235,6 +235,17 @@ def cluster_counts(section_ids: list[str], counts: sp.csr_matrix, vocab: np.ndar
     return validate(sc, "section_clusters"), validate(terms, "cluster_terms")
 
 
+def _top_per_group(group: np.ndarray, score: np.ndarray, col: np.ndarray, n_groups: int, top: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each group's ``top`` entries, highest score first and ties by column (a sorted
+    vocabulary's column order is its terms' order): their indices, groups in order, and their
+    ranks from 1."""
+    order = np.lexsort((col, -score, group))
+    g = group[order]
+    rank = np.arange(len(order)) - np.searchsorted(g, np.arange(n_groups))[g] + 1
+    keep = rank <= top
+    return order[keep], rank[keep]
+
+
 def group_counts(group: Sequence[int], n_groups: int, counts: sp.csr_matrix) -> sp.csr_matrix:
     """Counts summed over rows: row g of the result sums the rows i with ``group[i] == g``."""
     group = np.asarray(group, dtype=np.int64)
@@ -253,6 +264,7 @@ def cluster_terms(labels: np.ndarray, term_lists: list[list[str]], top_n: int = 
 
 
 def _cluster_terms(labels: np.ndarray, counts: sp.csr_matrix, vocab: np.ndarray, top_n: int = 15) -> pd.DataFrame:
+    """:func:`cluster_terms` on a count matrix whose vocabulary is sorted (ties go by term)."""
     cols = ["cluster_id", "term", "weight", "rank", "count"]
     if not len(labels):
         return pd.DataFrame(columns=cols)
@@ -261,14 +273,13 @@ def _cluster_terms(labels: np.ndarray, counts: sp.csr_matrix, vocab: np.ndarray,
     total = np.asarray(M.sum(axis=0)).ravel().astype(float)
     sizes = np.asarray(M.sum(axis=1)).ravel().astype(float)
     avg = sizes.mean()
-    rows = []
-    for ci, c in enumerate(clusters):
-        lo, hi = M.indptr[ci], M.indptr[ci + 1]
-        idx, n = M.indices[lo:hi], M.data[lo:hi]
-        w = n / (sizes[ci] or 1.0) * np.log(1 + avg / total[idx])
-        order = np.lexsort((vocab[idx], -w))[:top_n]
-        rows.extend((int(c), vocab[idx[j]], round(float(w[j]), 6), rank, int(n[j])) for rank, j in enumerate(order, start=1))
-    return pd.DataFrame(rows, columns=cols)
+    group = np.repeat(np.arange(len(clusters)), np.diff(M.indptr))
+    idx, n = M.indices, M.data
+    w = n / np.where(sizes > 0, sizes, 1.0)[group] * np.log(1 + avg / total[idx])
+    top, rank = _top_per_group(group, w, idx, len(clusters), top_n)
+    return pd.DataFrame({"cluster_id": clusters[group[top]].astype(int), "term": vocab[idx[top]],
+                         "weight": [round(float(x), 6) for x in w[top]], "rank": rank, "count": n[top].astype(int)},
+                        columns=cols)
 
 
 def agreement(labels_true, labels_pred) -> dict[str, float]:
@@ -322,12 +333,10 @@ def similarity_counts(doc_ids: list[str], counts: sp.csr_matrix) -> pd.DataFrame
             thr = np.take_along_axis(S, part, axis=1).min(axis=1)
             r, c = np.nonzero(S >= thr[:, None])
             v = S[r, c]
-            o = np.lexsort((c, -v, r))
-            r, c, v = r[o], c[o], v[o]
-            first = np.arange(len(r)) - np.searchsorted(r, np.arange(len(S)))[r] <= SIMILAR_TOP
-            a_idx.append(lo + r[first])
-            b_idx.append(c[first])
-            sims.append(v[first])
+            best, _ = _top_per_group(r, v, c, len(S), SIMILAR_TOP + 1)
+            a_idx.append(lo + r[best])
+            b_idx.append(c[best])
+            sims.append(v[best])
     ids = np.asarray(doc_ids, dtype=object)
     a, b, sim = np.concatenate(a_idx), np.concatenate(b_idx), np.round(np.concatenate(sims), 6)
     return validate(pd.DataFrame({"doc_a": ids[a], "doc_b": ids[b], "similarity": sim}), "doc_similarity")
@@ -400,12 +409,7 @@ def distinctive_counts(names: list[str], counts: sp.csr_matrix, vocab: np.ndarra
     nb = total - na
     delta = np.log((ya + a) / (na + a0 - ya - a)) - np.log((yb + a) / (nb + a0 - yb - a))
     z = delta / np.sqrt(1.0 / (ya + a) + 1.0 / (yb + a))
-    # within a group: highest z first, ties by term
-    order = np.lexsort((idx, -z, group))
-    start = np.searchsorted(group[order], np.arange(C.shape[0]))
-    rank = np.arange(len(order)) - start[group[order]] + 1
-    top = order[rank <= top_n]
+    top, rank = _top_per_group(group, z, idx, C.shape[0], top_n)
     out = pd.DataFrame({"group": np.asarray(names, dtype=object)[group[top]], "term": vocab[idx[top]], "log_odds": delta[top],
-                        "z": z[top], "count_group": ya[top].astype(int), "count_rest": yb[top].astype(int),
-                        "rank": rank[rank <= top_n]})
+                        "z": z[top], "count_group": ya[top].astype(int), "count_rest": yb[top].astype(int), "rank": rank})
     return validate(out, "distinctive_terms")
