@@ -34,7 +34,7 @@ from .result import DocResult
 from .schema import COLUMNS, TABLES, arrow_schema, frame, validate
 from .textio import sha256_bytes
 
-__all__ = ["Paths", "Tables", "build", "code_fingerprint", "write_table", "read_table", "DOC_TABLES"]
+__all__ = ["Paths", "Tables", "build", "code_fingerprint", "read_table", "DOC_TABLES"]
 
 #: Below this many documents to (re)process, a process pool costs more than it saves.
 POOL_MIN_DOCS = 8
@@ -114,13 +114,6 @@ def _write(tb: pa.Table, table: str, out_dir: Path) -> None:
     with (out_dir / f"{table}.csv").open("wb") as fh:
         fh.write(codecs.BOM_UTF8)
         pa_csv.write_csv(tb, fh, pa_csv.WriteOptions(quoting_style="needed"))
-
-
-def write_table(df: pd.DataFrame, table: str, out_dir: Path) -> pd.DataFrame:
-    """Validate against the schema and write ``<table>.parquet`` and ``<table>.csv``."""
-    df = validate(df, table)
-    _write(_arrow(df, table), table, out_dir)
-    return df
 
 
 def read_table(table: str, root: Path | str = ".") -> pd.DataFrame:
