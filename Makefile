@@ -28,6 +28,8 @@ lab: $(STAMP)
 	cd notebooks && ../$(VENV)/bin/jupyter lab
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest -q
 
 score: $(STAMP)

@@ -7,7 +7,6 @@ utf-8-sig so that Excel shows the Chinese).
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import gc
 import hashlib
@@ -23,18 +22,17 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from . import manifest as mf
-from .corpus import SectionCounts, analyze, prepare_analysis
-from .errors import UserError
-from .result import DocResult
-from .schema import COLUMNS, TABLES, arrow_schema, frame, validate
-from .textio import sha256_bytes
+from analysis import manifest as mf
+from analysis.corpus.analyze import SectionCounts, analyze, prepare_analysis
+from analysis.ingest.read import sha256_bytes
+from analysis.result import DocResult
+from analysis.schema import frame, validate
+from analysis.store import Paths, Tables, to_arrow, write_table
 
-__all__ = ["Paths", "Tables", "build", "code_fingerprint", "read_table", "DOC_TABLES"]
+__all__ = ["build", "summary", "code_fingerprint", "DOC_TABLES", "SUMMARY_ROWS"]
 
 #: Below this many documents to (re)process, a process pool costs more than it saves.
 POOL_MIN_DOCS = 8
@@ -53,104 +51,24 @@ def _chunksize(n: int, workers: int) -> int:
     return max(1, min(MAX_CHUNK, n // (workers * 16)))
 
 
-@dataclass(frozen=True)
-class Paths:
-    """Where a project keeps its data."""
-
-    root: Path
-
-    @property
-    def raw(self) -> Path:
-        return self.root / "data" / "raw"
-
-    @property
-    def manifest(self) -> Path:
-        return self.root / "data" / "manifest.csv"
-
-    @property
-    def processed(self) -> Path:
-        return self.root / "data" / "processed"
-
-    @property
-    def cache(self) -> Path:
-        return self.processed / ".cache"
-
-
 def code_fingerprint() -> str:
     """Hash of the package's code and resources: a cached result is reused only when both
     the document and the code that processed it are unchanged."""
     h = hashlib.sha256()
     pkg = Path(__file__).parent
+    # every file of the package, whatever its suffix (a codebook.toml edit must reach every
+    # document), but not Python's byte-code caches
     for p in sorted(pkg.rglob("*")):
-        if p.is_file() and p.suffix in {".py", ".tsv", ".txt", ".csv", ".json"} and "__pycache__" not in p.parts:
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
             h.update(p.relative_to(pkg).as_posix().encode())
             h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 
-def _arrow(df: pd.DataFrame, table: str) -> pa.Table:
-    """A frame already validated (by :func:`frame`, :func:`validate` or the function that made
-    it) as an Arrow table of the table's schema."""
-    return pa.Table.from_pandas(df, schema=arrow_schema(table), preserve_index=False)
-
-
-def _frame_of(tb: pa.Table, table: str) -> pd.DataFrame:
-    df = tb.to_pandas()
-    for c in df.columns:
-        if COLUMNS.get(c, ("",))[0] == "object":
-            df[c] = df[c].map(list)
-    return validate(df, table)
-
-
-def _write(tb: pa.Table, table: str, out_dir: Path) -> None:
-    """``<table>.parquet`` and ``<table>.csv`` (utf-8-sig, so that Excel shows the Chinese;
-    term lists joined by spaces)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    pq.write_table(tb, out_dir / f"{table}.parquet", compression="snappy")
-    for i, f in enumerate(tb.schema):
-        if pa.types.is_list(f.type):
-            tb = tb.set_column(i, f.name, pc.binary_join(tb[f.name], " "))
-    # pyarrow's CSV writer is several times faster than pandas'
-    with (out_dir / f"{table}.csv").open("wb") as fh:
-        fh.write(codecs.BOM_UTF8)
-        pa_csv.write_csv(tb, fh, pa_csv.WriteOptions(quoting_style="needed"))
-
-
-def read_table(table: str, root: Path | str = ".") -> pd.DataFrame:
-    """Read a built table.
-
-    Raises:
-        UserError: the table has not been built yet.
-    """
-    p = Paths(Path(root)).processed / f"{table}.parquet"
-    if not p.exists():
-        raise UserError(f"{p} does not exist: run `minzheng build` first")
-    return _frame_of(pq.read_table(p), table)
-
-
-class Tables(Mapping):
-    """The tables of a build, by name; each is turned into a pandas frame (as
-    :func:`read_table` gives it) when first asked for, since a rebuild keeps them in Arrow."""
-
-    def __init__(self, arrow: dict[str, pa.Table]):
-        self._arrow, self._frames = arrow, {}
-
-    def __getitem__(self, table: str) -> pd.DataFrame:
-        if table not in self._frames:
-            self._frames[table] = _frame_of(self._arrow[table], table)
-        return self._frames[table]
-
-    def __iter__(self):
-        return iter(self._arrow)
-
-    def __len__(self) -> int:
-        return len(self._arrow)
-
-
 def _run(args: tuple[bytes, str, str, str | None, Path]) -> DocResult:
     """Process one document and write its cache entry (in the worker, so the parent only
     receives the result)."""
-    from .pipeline import process  # imported in the workers only: see analysis.result
+    from analysis.pipeline import process  # imported in the workers only: see analysis.result
 
     data, doc_id, name, genre, key = args
     res = process(data, doc_id, name, genre)
@@ -160,8 +78,13 @@ def _run(args: tuple[bytes, str, str, str | None, Path]) -> DocResult:
 
 #: Tables with a block of rows per document (in manifest order), and the DocResult rows of
 #: each. A rebuild copies the blocks of unchanged documents from the previous build's Parquet.
-DOC_TABLES = {"sections": "section_rows", "quality_issues": "issue_rows", "targets": "target_rows",
-              "section_themes": "leaf_theme_rows", "section_terms": "section_term_rows"}
+DOC_TABLES = {
+    "sections": "section_rows",
+    "quality_issues": "issue_rows",
+    "targets": "target_rows",
+    "section_themes": "leaf_theme_rows",
+    "section_terms": "section_term_rows",
+}
 #: The measured columns of ``documents`` (the others come from the manifest).
 _DOC_STATS = ["doc_id", "encoding", "source_sha256", "n_chars", "n_parts", "n_items", "n_quality_issues"]
 #: Kept in the cache folder for the next build: what this build was made of (_STATE) and the
@@ -171,8 +94,15 @@ _STATE, _COUNTS = "state.json", "counts.npz"
 
 def _doc_stats(res: DocResult) -> tuple:
     levels = [r.level for r in res.section_rows]
-    return (res.doc_id, res.decoded.encoding, res.decoded.sha256, len(res.decoded.text), levels.count(1),
-            levels.count(2), len(res.issue_rows))
+    return (
+        res.doc_id,
+        res.decoded.encoding,
+        res.decoded.sha256,
+        len(res.decoded.text),
+        levels.count(1),
+        levels.count(2),
+        len(res.issue_rows),
+    )
 
 
 def _documents(man: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
@@ -321,18 +251,20 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
     with io:
         written = {}
         for t, rows in DOC_TABLES.items():
-            new = _arrow(frame(chain.from_iterable(getattr(r, rows) for r in fresh), t), t)
+            new = to_arrow(frame(chain.from_iterable(getattr(r, rows) for r in fresh), t), t)
             written[t] = io.submit(_assemble, t, [old[t].result(), new] if kept else [new], order, paths.processed)
         stats = pd.DataFrame(map(_doc_stats, fresh), columns=_DOC_STATS)
         if kept:
             stats = pd.concat([old_stats, stats]) if len(stats) else old_stats
-        written["documents"] = io.submit(_assemble, "documents", [_arrow(_documents(man, stats), "documents")], order, paths.processed)
+        written["documents"] = io.submit(
+            _assemble, "documents", [to_arrow(_documents(man, stats), "documents")], order, paths.processed
+        )
         counts = SectionCounts.of(fresh)
         if kept:
             counts = SectionCounts.combine([old_counts, counts], order)
         saved = io.submit(counts.save, paths.cache / _COUNTS)
         for t, df in analyze(counts, k_cache=paths.cache / "k.json").items():
-            written[t] = io.submit(_assemble, t, [_arrow(df, t)], order, paths.processed)
+            written[t] = io.submit(_assemble, t, [to_arrow(df, t)], order, paths.processed)
         tables = {t: f.result() for t, f in written.items()}
         saved.result()
     files = [f"{t}.parquet" for t in tables] + [f".cache/{_COUNTS}"]
@@ -344,7 +276,7 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
 def _assemble(table: str, parts: list[pa.Table], order: list[str], out_dir: Path) -> pa.Table:
     """One table from its parts (previous rows, new rows) in manifest order, written."""
     tb = _in_order(pa.concat_tables(parts), order) if len(parts) > 1 else parts[0]
-    _write(tb, table, out_dir)
+    write_table(tb, table, out_dir)
     return tb
 
 
@@ -365,3 +297,30 @@ def _save(key: Path, res: DocResult) -> None:
     with tmp.open("wb") as fh:
         pickle.dump(res, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(key)
+
+
+#: The build summary lists every document up to this many, else the ones with most issues.
+SUMMARY_ROWS = 30
+
+
+def summary(tables: Mapping[str, pd.DataFrame], documents_csv: Path) -> str:
+    """What a build made, per document (parts, items, quantities, quality issues by kind)."""
+    docs, qi = tables["documents"], tables["quality_issues"]
+    lines = []
+    per_doc = docs[["doc_id", "n_chars", "n_parts", "n_items", "n_quality_issues"]].copy()
+    per_doc["n_targets"] = per_doc.doc_id.map(tables["targets"].doc_id.value_counts()).fillna(0).astype(int)
+    per_kind = (
+        qi.groupby(["doc_id", "kind"], observed=True).size().sort_values(ascending=False, kind="stable").reset_index()
+    )
+    per_kind["s"] = per_kind.kind.astype(str) + " " + per_kind[0].astype(str)
+    per_doc["issues"] = per_doc.doc_id.map(per_kind.groupby("doc_id", observed=True).s.agg(", ".join)).fillna("")
+    if len(per_doc) > SUMMARY_ROWS:
+        totals = qi.kind.value_counts()
+        lines.append(
+            f"{len(per_doc)} documents, {int(per_doc.n_items.sum())} items, {int(per_doc.n_targets.sum())} quantities; "
+            f"quality issues: {', '.join(f'{k} {n}' for k, n in totals.items())}"
+        )
+        lines.append(f"the {SUMMARY_ROWS} documents with most quality issues (all of them: {documents_csv}):")
+        per_doc = per_doc.sort_values("n_quality_issues", ascending=False, kind="stable").head(SUMMARY_ROWS)
+    lines.append(per_doc.to_string(index=False))
+    return "\n".join(lines)

@@ -16,15 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
-from . import manifest as mf
-from . import resources
-from .build import Paths, build
-from .errors import UserError
-from .result import DocResult
-from .textio import read_bytes
+from analysis import __version__
+from analysis import manifest as mf
+from analysis.build import build, summary
+from analysis.errors import UserError
+from analysis.ingest.metadata import suggest_metadata
+from analysis.ingest.read import read_bytes
+from analysis.result import DocResult
+from analysis.store import Paths
 
-__all__ = ["main", "suggest_metadata"]
+__all__ = ["main", "run"]
 
 
 def _jsonable(v):
@@ -51,15 +52,9 @@ def _slug(name: str) -> str:
 def _process(data: bytes, doc_id: str, name: str) -> DocResult:
     # the pipeline is imported on use: `minzheng build` runs it in its workers only
     # (see analysis.result)
-    from .pipeline import process
+    from analysis.pipeline import process
 
     return process(data, doc_id, name)
-
-
-def _codebook_version() -> str:
-    from .themes import codebook_version
-
-    return codebook_version()
 
 
 def _one_file(path: str) -> DocResult:
@@ -92,17 +87,11 @@ def cmd_outline(args) -> int:
 
 def cmd_themes(args) -> int:
     res = _one_file(args.file)
-    th = res.themes_all
-    prim = th[th.is_primary].set_index("section_id")
-    sec = th[th.is_secondary].groupby("section_id").theme_id.agg(list)
-    leaves = set(res.section_themes.section_id)
-    rows = []
-    for r in res.sections.itertuples():
-        rows.append(dict(section_id=r.section_id, level=int(r.level), ordinal=int(r.ordinal), title=r.title,
-                         theme_id=prim.theme_id.get(r.section_id), score=float(prim.score.get(r.section_id, 0.0)),
-                         secondary=sec.get(r.section_id, []), is_leaf=r.section_id in leaves))
+    from analysis.extract.themes import codebook_version, section_listing  # loaded with the pipeline
+
+    rows = section_listing(res.sections, res.themes_all, set(res.section_themes.section_id))
     if args.json:
-        print(json.dumps({"sections": rows, "codebook_version": _codebook_version()}, ensure_ascii=False, indent=1))
+        print(json.dumps({"sections": rows, "codebook_version": codebook_version()}, ensure_ascii=False, indent=1))
         return 0
     for x in rows:
         indent = "  " * max(x["level"] - 1, 0)
@@ -110,7 +99,10 @@ def cmd_themes(args) -> int:
         mark = "" if x["is_leaf"] else "  [own text]"
         print(f"{x['section_id']:<24} {indent}{x['title'][:24]:<26} {x['theme_id']} {x['score']:.1f}{extra}{mark}")
     leaf = res.section_themes[res.section_themes.is_primary]
-    print(f"-- {len(leaf)} leaf sections, {int((leaf.theme_id == 'unclassified').sum())} unclassified; codebook {_codebook_version()}")
+    print(
+        f"-- {len(leaf)} leaf sections, {int((leaf.theme_id == 'unclassified').sum())} unclassified; "
+        f"codebook {codebook_version()}"
+    )
     return 0
 
 
@@ -130,71 +122,39 @@ def cmd_targets(args) -> int:
     )[["section", "raw", "value", "from", "unit", "comparator", "kind", "indicator", "verb", "commitment"]]
     with pd.option_context("display.max_rows", None, "display.max_colwidth", 30, "display.width", 200):
         print(show.fillna("").to_string(index=False))
-    print(f"-- {len(t)} quantities: {int((t.kind == 'target').sum())} targets, {int((t.kind == 'actual').sum())} actual")
+    print(
+        f"-- {len(t)} quantities: {int((t.kind == 'target').sum())} targets, {int((t.kind == 'actual').sum())} actual"
+    )
     return 0
 
 
 def cmd_report(args) -> int:
-    from .report import run_report
+    from analysis.publish.report import run_report
 
     return run_report(args.root, out=args.out, only=args.only, workers=args.workers, progress=not args.no_progress)
 
 
-#: The build summary lists every document up to this many, else the ones with most issues.
-SUMMARY_ROWS = 30
-
-
 def cmd_build(args) -> int:
     tables = build(args.root, workers=args.workers, progress=not args.no_progress)
-    docs, qi = tables["documents"], tables["quality_issues"]
-    out = Paths(Path(args.root)).processed
-    print(f"wrote {len(tables)} tables to {out}")
-    summary = docs[["doc_id", "n_chars", "n_parts", "n_items", "n_quality_issues"]].copy()
-    summary["n_targets"] = summary.doc_id.map(tables["targets"].doc_id.value_counts()).fillna(0).astype(int)
-    per_kind = qi.groupby(["doc_id", "kind"], observed=True).size().sort_values(ascending=False, kind="stable").reset_index()
-    per_kind["s"] = per_kind.kind.astype(str) + " " + per_kind[0].astype(str)
-    summary["issues"] = summary.doc_id.map(per_kind.groupby("doc_id", observed=True).s.agg(", ".join)).fillna("")
-    if len(summary) > SUMMARY_ROWS:
-        totals = qi.kind.value_counts()
-        print(f"{len(summary)} documents, {int(summary.n_items.sum())} items, {int(summary.n_targets.sum())} quantities; "
-              f"quality issues: {', '.join(f'{k} {n}' for k, n in totals.items())}")
-        print(f"the {SUMMARY_ROWS} documents with most quality issues (all of them: {out / 'documents.csv'}):")
-        summary = summary.sort_values("n_quality_issues", ascending=False, kind="stable").head(SUMMARY_ROWS)
-    print(summary.to_string(index=False))
+    print(f"wrote {len(tables)} tables to {Paths(Path(args.root)).processed}")
+    print(summary(tables, Paths(Path(args.root)).processed / "documents.csv"))
     return 0
 
 
-def suggest_metadata(res: DocResult) -> dict[str, tuple[str, str]]:
-    """Manifest fields suggested by a document's header block: field -> (value, where from)."""
-    h = res.header
-    out: dict[str, tuple[str, str]] = {}
-    pre = res.sections[res.sections.level == 0]
-    title = pre.title.iloc[0] if len(pre) and pre.title.iloc[0] != "前言" else h.get("title_zh", "")
-    if title:
-        out["title_zh"] = (title, "title line" if title != h.get("title_zh") else "名称 field")
-    for f in ("publisher_zh", "doc_number", "issued_date"):
-        if h.get(f):
-            out[f] = (h[f], "header block")
-    year = re.search(r"((?:19|20)\d{2})年", title) if title else None
-    if year:
-        out["year"] = (year.group(1), "title")
-    elif h.get("issued_date"):
-        out["year"] = (h["issued_date"][:4], "issue date")
-    for genre, rx in resources.rows("title_words.tsv"):
-        if title and re.search(rx + r"$", title.rstrip("》的通知")):
-            out["genre"] = (genre, f"title ends in {rx}")
-            break
-    for src in (h.get("publisher_zh", ""), title):
-        m = re.match(r"([\u4e00-\u9fff]{2,9}?(?:自治区|省|自治州|市|州|县|区|盟))", src or "")
-        if m and not m.group(1).startswith(("市", "省", "区", "县")):
-            out["jurisdiction_zh"] = (m.group(1), "publisher" if src == h.get("publisher_zh") else "title")
-            break
-    return out
-
-
-_FLAGS = {"jurisdiction_zh": "--jurisdiction", "jurisdiction_en": "--jurisdiction-en", "title_zh": "--title",
-          "publisher_zh": "--publisher", "province_zh": "--province", "doc_id": "--doc-id", "doc_number": "--doc-number",
-          "issued_date": "--issued-date", "admin_level": "--admin-level", "year": "--year", "genre": "--genre", "period": "--period"}
+_FLAGS = {
+    "jurisdiction_zh": "--jurisdiction",
+    "jurisdiction_en": "--jurisdiction-en",
+    "title_zh": "--title",
+    "publisher_zh": "--publisher",
+    "province_zh": "--province",
+    "doc_id": "--doc-id",
+    "doc_number": "--doc-number",
+    "issued_date": "--issued-date",
+    "admin_level": "--admin-level",
+    "year": "--year",
+    "genre": "--genre",
+    "period": "--period",
+}
 
 
 def cmd_add(args) -> int:
@@ -205,7 +165,7 @@ def cmd_add(args) -> int:
     row = {f: getattr(args, flag[2:].replace("-", "_")) for f, flag in _FLAGS.items()}
     row = {k: v for k, v in row.items() if v}
     guesses = []
-    for field, (value, src) in suggest_metadata(res).items():
+    for field, (value, src) in suggest_metadata(res.header, res.sections).items():
         if field not in row:
             row[field] = value
             guesses.append(f"guessed {field} = {value} (from the {src}); pass {_FLAGS[field]} to override")
@@ -218,7 +178,9 @@ def cmd_add(args) -> int:
     row["file"] = dest.name
     for f in mf.REQUIRED:
         if not row.get(f):
-            raise UserError(f"cannot add {args.file}: no {f} given and none found in its header block; pass {_FLAGS[f]}")
+            raise UserError(
+                f"cannot add {args.file}: no {f} given and none found in its header block; pass {_FLAGS[f]}"
+            )
     if row["doc_id"] in set(man.doc_id):
         raise UserError(f"doc_id '{row['doc_id']}' is already in {paths.manifest}; pass another --doc-id")
     if dest.exists():

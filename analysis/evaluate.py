@@ -69,28 +69,46 @@ def match_targets(pred: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
         used = [False] * len(g)
         for p in pred[pred.doc_id == doc_id].itertuples():
             cands = [
-                i for i, r in g.iterrows()
-                if not used[i] and _same_value(float(r.value), float(p.value))
+                i
+                for i, r in g.iterrows()
+                if not used[i]
+                and _same_value(float(r.value), float(p.value))
                 and p.unit in {str(r.unit or ""), str(r.unit_alt or "")}
             ]
             cands.sort(key=lambda i: (str(g.surface[i]) not in str(p.sentence), i))
             if not cands:
-                rows.append(dict(doc_id=doc_id, outcome="fp", value=p.value, unit=p.unit, raw=p.raw, sentence=p.sentence))
+                rows.append(
+                    dict(doc_id=doc_id, outcome="fp", value=p.value, unit=p.unit, raw=p.raw, sentence=p.sentence)
+                )
                 continue
             i = cands[0]
             used[i] = True
             r = g.loc[i]
             keys = [k for k in str(r.indicator_keys or "").split(";") if k]
-            rows.append(dict(
-                doc_id=doc_id, outcome="neutral" if r.kind == "ignore" else "tp", value=p.value, unit=p.unit,
-                raw=p.raw, sentence=p.sentence, kind=p.kind, gold_kind=r.kind, comparator=p.comparator,
-                gold_comparator=r.comparator, indicator=p.indicator, gold_keys=r.indicator_keys,
-                kind_ok=p.kind == r.kind, comparator_ok=p.comparator == r.comparator,
-                indicator_ok=any(k in str(p.indicator) for k in keys),
-            ))
+            rows.append(
+                dict(
+                    doc_id=doc_id,
+                    outcome="neutral" if r.kind == "ignore" else "tp",
+                    value=p.value,
+                    unit=p.unit,
+                    raw=p.raw,
+                    sentence=p.sentence,
+                    kind=p.kind,
+                    gold_kind=r.kind,
+                    comparator=p.comparator,
+                    gold_comparator=r.comparator,
+                    indicator=p.indicator,
+                    gold_keys=r.indicator_keys,
+                    kind_ok=p.kind == r.kind,
+                    comparator_ok=p.comparator == r.comparator,
+                    indicator_ok=any(k in str(p.indicator) for k in keys),
+                )
+            )
         for i, r in g.iterrows():
             if not used[i] and r.kind != "ignore":
-                rows.append(dict(doc_id=doc_id, outcome="fn", value=r.value, unit=r.unit, raw=r.surface, gold_kind=r.kind))
+                rows.append(
+                    dict(doc_id=doc_id, outcome="fn", value=r.value, unit=r.unit, raw=r.surface, gold_kind=r.kind)
+                )
     return pd.DataFrame(rows)
 
 
@@ -100,7 +118,10 @@ def score_targets(matches: pd.DataFrame) -> dict[str, float]:
     tp, fp, fn = (int(n.get(k, 0)) for k in ("tp", "fp", "fn"))
     t = matches[matches.outcome == "tp"]
     return dict(
-        tp=tp, fp=fp, fn=fn, neutral=int(n.get("neutral", 0)),
+        tp=tp,
+        fp=fp,
+        fn=fn,
+        neutral=int(n.get("neutral", 0)),
         precision=tp / (tp + fp) if tp + fp else 1.0,
         recall=tp / (tp + fn) if tp + fn else 1.0,
         kind=float(t.kind_ok.mean()) if len(t) else 1.0,
@@ -117,8 +138,16 @@ def theme_predictions(sections: pd.DataFrame, section_themes: pd.DataFrame, gold
         items = sections[(sections.doc_id == doc_id) & (sections.level == 2)].section_id.tolist()
         for r in g.itertuples():
             sid = items[int(r.item_n) - 1] if int(r.item_n) <= len(items) else None
-            rows.append(dict(doc_id=doc_id, item_n=int(r.item_n), title=r.title, theme=r.theme,
-                             also_acceptable=r.also_acceptable, predicted=prim.get(sid, "missing")))
+            rows.append(
+                dict(
+                    doc_id=doc_id,
+                    item_n=int(r.item_n),
+                    title=r.title,
+                    theme=r.theme,
+                    also_acceptable=r.also_acceptable,
+                    predicted=prim.get(sid, "missing"),
+                )
+            )
     df = pd.DataFrame(rows)
     df["correct"] = df.predicted == df.theme
     df["lenient"] = df.correct | df.apply(lambda r: r.predicted in str(r.also_acceptable).split(";"), axis=1)

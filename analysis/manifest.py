@@ -9,12 +9,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import UserError
+from analysis.errors import UserError
 
 __all__ = ["COLUMNS", "REQUIRED", "load", "append_row", "unlisted_files"]
 
-COLUMNS = ["doc_id", "file", "jurisdiction_zh", "jurisdiction_en", "admin_level", "province_zh",
-           "year", "period", "genre", "title_zh", "publisher_zh", "doc_number", "issued_date", "notes"]
+COLUMNS = [
+    "doc_id",
+    "file",
+    "jurisdiction_zh",
+    "jurisdiction_en",
+    "admin_level",
+    "province_zh",
+    "year",
+    "period",
+    "genre",
+    "title_zh",
+    "publisher_zh",
+    "doc_number",
+    "issued_date",
+    "notes",
+]
 REQUIRED = ["doc_id", "file", "jurisdiction_zh", "year", "genre"]
 _DOC_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _YEAR = re.compile(r"\d{4}")
@@ -28,7 +42,9 @@ def load(path: Path, raw_dir: Path) -> pd.DataFrame:
             year, a doc_id repeated, or a row naming a file that is not in ``raw_dir``.
     """
     if not path.exists():
-        raise UserError(f"no manifest at {path}: create it (columns: {', '.join(REQUIRED)}) or run from the project folder")
+        raise UserError(
+            f"no manifest at {path}: create it (columns: {', '.join(REQUIRED)}) or run from the project folder"
+        )
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
@@ -49,7 +65,9 @@ def load(path: Path, raw_dir: Path) -> pd.DataFrame:
             if not row[c].strip():
                 raise UserError(f"{path}:{line}: document {name} has no {c}: fill it in")
         if not _DOC_ID.fullmatch(row["doc_id"]):
-            raise UserError(f"{path}:{line}: doc_id '{row['doc_id']}' must be lower-case letters, digits, '-', '.' or '_'")
+            raise UserError(
+                f"{path}:{line}: doc_id '{row['doc_id']}' must be lower-case letters, digits, '-', '.' or '_'"
+            )
         if row["doc_id"] in seen:
             raise UserError(f"{path}:{line}: duplicate doc_id '{row['doc_id']}' (first on line {seen[row['doc_id']]})")
         seen[row["doc_id"]] = line
@@ -63,7 +81,9 @@ def load(path: Path, raw_dir: Path) -> pd.DataFrame:
 def unlisted_files(df: pd.DataFrame, raw_dir: Path) -> list[str]:
     """Files in ``raw_dir`` that no manifest row names."""
     listed = set(df["file"])
-    return sorted(p.name for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".") and p.name not in listed)
+    return sorted(
+        p.name for p in raw_dir.iterdir() if p.is_file() and not p.name.startswith(".") and p.name not in listed
+    )
 
 
 def append_row(path: Path, row: dict[str, str]) -> None:

@@ -8,15 +8,15 @@ because building small frames per document costs more than all the parsing toget
 
 from __future__ import annotations
 
-from .clean import Span, scan
-from .outline import parse
-from .result import DocResult
-from .schema import row_type
-from .segment import cut_spans
-from .targets import extract_records, lost_measure_words
-from .terms import content_terms
-from .textio import Decoded, decode_bytes
-from .themes import classify_records
+from analysis.corpus.segment import cut_spans
+from analysis.corpus.vocab import content_terms
+from analysis.extract.targets import extract_records, lost_measure_words
+from analysis.extract.themes import classify_records
+from analysis.ingest.clean import Span, scan
+from analysis.ingest.read import Decoded, decode_bytes
+from analysis.parse.outline import parse
+from analysis.result import DocResult
+from analysis.schema import row_type
 
 __all__ = ["DocResult", "process", "issue_records"]  # DocResult lives in analysis.result
 
@@ -64,9 +64,11 @@ def process(data: bytes, doc_id: str, name: str = "input", genre: str | None = N
     tokens = {r.section_id: t for r, t in zip(sections, own)}
     theme_rows = classify_records(sections, leaves_only=False, tokens=tokens)
     primary = {r.section_id: r.theme_id for r in theme_rows if r.is_primary}
-    target_rows = [t._replace(theme_id=primary.get(t.section_id))
-                   for t in extract_records(sections, cleaned.masked, doc_id, genre)]
+    target_rows = [
+        t._replace(theme_id=primary.get(t.section_id)) for t in extract_records(sections, cleaned.masked, doc_id, genre)
+    ]
     spans = _decoding_spans(decoded) + cleaned.spans + outline.issues + lost_measure_words(cleaned.masked)
     terms = {sid: content_terms(toks) for sid, toks in tokens.items()}
-    return DocResult(doc_id, decoded, cleaned.header, sections, target_rows, theme_rows,
-                     issue_records(doc_id, spans), terms)
+    return DocResult(
+        doc_id, decoded, cleaned.header, sections, target_rows, theme_rows, issue_records(doc_id, spans), terms
+    )

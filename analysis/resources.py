@@ -42,6 +42,5 @@ def lines(name: str) -> tuple[str, ...]:
 def numbering_styles() -> tuple[tuple[str, str, str, re.Pattern[str]], ...]:
     """``(style, variant, role, compiled regex)`` from ``numbering.tsv`` in file order."""
     return tuple(
-        (style, variant, role, re.compile(rx.replace("NUM", NUM)))
-        for style, variant, role, rx in rows("numbering.tsv")
+        (style, variant, role, re.compile(rx.replace("NUM", NUM))) for style, variant, role, rx in rows("numbering.tsv")
     )

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .schema import frame, leaf_ids, row_type
-from .textio import Decoded
+from analysis.ingest.read import Decoded
+from analysis.schema import frame, leaf_ids, row_type
 
 __all__ = ["DocResult"]
 
@@ -45,8 +45,12 @@ class DocResult:
     # The build caches one DocResult per document; rows are pickled as plain tuples and terms
     # as one string per section, which loads three times faster than namedtuples and millions
     # of small strings (the cache is loaded whenever the previous tables cannot be reused).
-    _ROWS = (("section_rows", "sections"), ("target_rows", "targets"), ("theme_rows", "section_themes"),
-             ("issue_rows", "quality_issues"))
+    _ROWS = (
+        ("section_rows", "sections"),
+        ("target_rows", "targets"),
+        ("theme_rows", "section_themes"),
+        ("issue_rows", "quality_issues"),
+    )
 
     def __getstate__(self) -> dict:
         state = {f: getattr(self, f) for f in ("doc_id", "decoded", "header")}
@@ -76,8 +80,11 @@ class DocResult:
     def section_term_rows(self) -> list:
         """``section_terms`` rows: the leaf sections below the preamble, the ones clustered."""
         Row, leaves = row_type("section_terms"), leaf_ids(self.section_rows)
-        return [Row(r.section_id, self.doc_id, self.terms[r.section_id]) for r in self.section_rows
-                if r.level > 0 and r.section_id in leaves]
+        return [
+            Row(r.section_id, self.doc_id, self.terms[r.section_id])
+            for r in self.section_rows
+            if r.level > 0 and r.section_id in leaves
+        ]
 
     @property
     def leaf_theme_rows(self) -> list:

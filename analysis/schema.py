@@ -35,21 +35,38 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "n_parts": ("int64", "Sections at level 1."),
     "n_items": ("int64", "Sections at level 2."),
     "n_quality_issues": ("int64", "Rows in quality_issues for the document."),
-    "section_id": ("string", "Stable id '<doc_id>:<path>', path = sibling ordinals (2.3 = part 2, its item 3); 0 = preamble."),
+    "section_id": (
+        "string",
+        "Stable id '<doc_id>:<path>', path = sibling ordinals (2.3 = part 2, its item 3); 0 = preamble.",
+    ),
     "level": ("int64", "0 front matter / preamble, 1 part, 2 item, 3+ sub-item."),
     "ordinal": ("int64", "Position among siblings, from 1 (0 for the preamble)."),
     "parent_id": ("string", "section_id of the parent; null at level 0 and 1."),
     "label_raw": ("string", "Numbering as printed ('(十)', ')', '' when absent)."),
     "label_n": ("Int64", "Number read from label_raw; null when absent or unreadable."),
-    "style": ("string", "Numbering style: cn_dun 一、, cn_paren (一), arabic_dot 1., arabic_paren (1), circled ①, cn_shi 一是, cn_di 第一, dash ——, lead (unnumbered lead sentence), preamble."),
+    "style": (
+        "string",
+        "Numbering style: cn_dun 一、, cn_paren (一), arabic_dot 1., arabic_paren (1), circled ①, cn_shi 一是, "
+        "cn_di 第一, dash ——, lead (unnumbered lead sentence), preamble.",
+    ),
     "title": ("string", "Heading: the text up to the first 。, or the whole heading line."),
-    "text": ("string", "Text of the section's own span (heading and body before its first child), removed spans cut out."),
+    "text": (
+        "string",
+        "Text of the section's own span (heading and body before its first child), removed spans cut out.",
+    ),
     "char_start": ("int64", "Start offset in the normalised text (inclusive)."),
     "char_end": ("int64", "End offset in the normalised text (exclusive); for sections, of the whole subtree."),
     "own_end": ("int64", "End offset of the section's own span (before its first child)."),
-    "kind": ("string", "quality_issues: what was found. targets: 'target' (a commitment) or 'actual' (a result or a standard in force)."),
+    "kind": (
+        "string",
+        "quality_issues: what was found. targets: 'target' (a commitment) or 'actual' "
+        "(a result or a standard in force).",
+    ),
     "target_id": ("string", "Stable id '<doc_id>:<char_start>' of a quantity."),
-    "value": ("float64", "The number in base units: multipliers applied (20.05万 -> 200500), percentages as printed (50% -> 50)."),
+    "value": (
+        "float64",
+        "The number in base units: multipliers applied (20.05万 -> 200500), percentages as printed (50% -> 50).",
+    ),
     "value_from": ("float64", "Start of a range (1-2名, 从500元提高至900元); null otherwise. value holds the end."),
     "unit": ("string", "Normalised measure word or unit: 个 家 张 名 人次 元 % 百分点 亩 千瓦 …"),
     "raw": ("string", "The quantity as printed."),
@@ -57,7 +74,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "indicator": ("string", "What is counted (养老床位, 持证上岗率 …), with a rate's base in brackets (每人每月)."),
     "verb": ("string", "What is done to it: 新增, 新建, 达到, 提高 … (empty when none)."),
     "commitment": ("string", "How firm: 确保, 力争, 探索, 计划 … (empty when none)."),
-    "theme_id": ("string", "Codebook theme (resources/codebook.toml) or 'unclassified'; in targets, the primary theme of the quantity's section."),
+    "theme_id": (
+        "string",
+        "Codebook theme (resources/codebook.toml) or 'unclassified'; in targets, "
+        "the primary theme of the quantity's section.",
+    ),
     "sentence": ("string", "The sentence the quantity is in."),
     "score": ("float64", "Keyword score of the theme for the section (title weighs most)."),
     "share": ("float64", "score divided by the section's total score over all themes."),
@@ -82,7 +103,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "z": ("float64", "log_odds divided by its standard error."),
     "count_group": ("int64", "Occurrences of the term in the group."),
     "count_rest": ("int64", "Occurrences of the term in the other documents."),
-    "codebook_version": ("string", "Version of resources/codebook.toml that labelled the row: '<version>+<file hash>'."),
+    "codebook_version": (
+        "string",
+        "Version of resources/codebook.toml that labelled the row: '<version>+<file hash>'.",
+    ),
     "excerpt": ("string", "The text concerned, shortened."),
     "action": ("string", "removed (cut from section text), parsed (metadata read), flagged (kept), repaired."),
 }
@@ -90,27 +114,83 @@ COLUMNS: dict[str, tuple[str, str]] = {
 TABLES: dict[str, dict] = {
     "documents": {
         "description": "One row per document: the manifest plus measured fields.",
-        "columns": ["doc_id", "file", "jurisdiction_zh", "jurisdiction_en", "admin_level",
-                    "province_zh", "year", "period", "genre", "title_zh", "publisher_zh",
-                    "doc_number", "issued_date", "notes", "encoding", "source_sha256",
-                    "n_chars", "n_parts", "n_items", "n_quality_issues"],
+        "columns": [
+            "doc_id",
+            "file",
+            "jurisdiction_zh",
+            "jurisdiction_en",
+            "admin_level",
+            "province_zh",
+            "year",
+            "period",
+            "genre",
+            "title_zh",
+            "publisher_zh",
+            "doc_number",
+            "issued_date",
+            "notes",
+            "encoding",
+            "source_sha256",
+            "n_chars",
+            "n_parts",
+            "n_items",
+            "n_quality_issues",
+        ],
         "key": ["doc_id"],
     },
     "sections": {
         "description": "One row per outline node, in document order.",
-        "columns": ["section_id", "doc_id", "level", "ordinal", "parent_id", "label_raw",
-                    "label_n", "style", "title", "text", "char_start", "char_end", "own_end"],
+        "columns": [
+            "section_id",
+            "doc_id",
+            "level",
+            "ordinal",
+            "parent_id",
+            "label_raw",
+            "label_n",
+            "style",
+            "title",
+            "text",
+            "char_start",
+            "char_end",
+            "own_end",
+        ],
         "key": ["section_id"],
     },
     "targets": {
         "description": "One row per quantity a document states: a commitment (target) or a result (actual).",
-        "columns": ["target_id", "doc_id", "section_id", "value", "value_from", "unit", "raw", "comparator",
-                    "kind", "indicator", "verb", "commitment", "theme_id", "sentence", "char_start", "char_end"],
+        "columns": [
+            "target_id",
+            "doc_id",
+            "section_id",
+            "value",
+            "value_from",
+            "unit",
+            "raw",
+            "comparator",
+            "kind",
+            "indicator",
+            "verb",
+            "commitment",
+            "theme_id",
+            "sentence",
+            "char_start",
+            "char_end",
+        ],
         "key": ["target_id"],
     },
     "section_themes": {
         "description": "Theme scores of every leaf section; exactly one primary row per leaf.",
-        "columns": ["section_id", "doc_id", "theme_id", "score", "share", "is_primary", "is_secondary", "codebook_version"],
+        "columns": [
+            "section_id",
+            "doc_id",
+            "theme_id",
+            "score",
+            "share",
+            "is_primary",
+            "is_secondary",
+            "codebook_version",
+        ],
         "key": ["section_id", "theme_id"],
     },
     "section_terms": {
@@ -134,7 +214,8 @@ TABLES: dict[str, dict] = {
         "key": ["doc_a", "doc_b"],
     },
     "distinctive_terms": {
-        "description": "Terms most distinctive of each document against the rest (log-odds, informative Dirichlet prior).",
+        "description": "Terms most distinctive of each document against the rest "
+        "(log-odds, informative Dirichlet prior).",
         "columns": ["group", "term", "log_odds", "z", "count_group", "count_rest", "rank"],
         "key": ["group", "term"],
     },
@@ -223,8 +304,14 @@ def frame(records, table: str) -> pd.DataFrame:
 
 
 #: How each pandas dtype of COLUMNS is stored in Parquet.
-_ARROW_TYPES = {"string": pa.string(), "Int64": pa.int64(), "int64": pa.int64(), "float64": pa.float64(),
-                "bool": pa.bool_(), "object": pa.list_(pa.string())}
+_ARROW_TYPES = {
+    "string": pa.string(),
+    "Int64": pa.int64(),
+    "int64": pa.int64(),
+    "float64": pa.float64(),
+    "bool": pa.bool_(),
+    "object": pa.list_(pa.string()),
+}
 
 
 def arrow_schema(table: str) -> pa.Schema:

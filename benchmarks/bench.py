@@ -21,8 +21,8 @@ from pathlib import Path
 
 import psutil
 
-from analysis.build import Paths
-from analysis.segment import tokenizer
+from analysis.corpus.segment import tokenizer
+from analysis.store import Paths
 from benchmarks.generate import generate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,9 +94,15 @@ def run(n: int, workers: int, keep: bool) -> dict:
     serial, rss1 = timed_build(out, 1, bcpu)
     after = jieba_seconds(texts, jcpu)
     jieba_s = min(before, after)
-    results = {"docs": n, "mb": round(mb, 2), "workers": workers, "jieba_s": round(jieba_s, 2),
-               "jieba_runs_s": [round(before, 2), round(after, 2)], "jieba_cpu_s": round(min(jcpu), 2),
-               "build_serial_cpu_s": round(bcpu[0], 2)}
+    results = {
+        "docs": n,
+        "mb": round(mb, 2),
+        "workers": workers,
+        "jieba_s": round(jieba_s, 2),
+        "jieba_runs_s": [round(before, 2), round(after, 2)],
+        "jieba_cpu_s": round(min(jcpu), 2),
+        "build_serial_cpu_s": round(bcpu[0], 2),
+    }
     shutil.rmtree(Paths(out).processed, ignore_errors=True)
     par, rss2 = timed_build(out, workers)
     # one new document: a copy of the first, slightly changed, with its manifest row
@@ -104,15 +110,21 @@ def run(n: int, workers: int, keep: bool) -> dict:
     new = Paths(out).raw / "added-00000.txt"
     new.write_text(first.read_text(encoding="utf-8") + "\n附:新增一段说明。\n", encoding="utf-8")
     with Paths(out).manifest.open("a", encoding="utf-8") as fh:
-        fh.write("added-00000,added-00000.txt,新增市,Added,,,2025,annual,work_plan,,,,,benchmark incremental document\n")
+        fh.write(
+            "added-00000,added-00000.txt,新增市,Added,,,2025,annual,work_plan,,,,,benchmark incremental document\n"
+        )
     try:
         inc, rss3 = timed_build(out, workers)
     finally:
         new.unlink()
         lines = Paths(out).manifest.read_text(encoding="utf-8").splitlines(keepends=True)
         Paths(out).manifest.write_text("".join(lines[:-1]), encoding="utf-8")
-    results.update(build_serial_s=round(serial, 2), build_s=round(par, 2), incremental_s=round(inc, 2),
-                   peak_rss_mb=round(max(rss1, rss2, rss3), 1))
+    results.update(
+        build_serial_s=round(serial, 2),
+        build_s=round(par, 2),
+        incremental_s=round(inc, 2),
+        peak_rss_mb=round(max(rss1, rss2, rss3), 1),
+    )
     if not keep:
         shutil.rmtree(Paths(out).processed, ignore_errors=True)
     return results
@@ -121,14 +133,23 @@ def run(n: int, workers: int, keep: bool) -> dict:
 def stages() -> None:
     """Per-stage time on the seed corpus, as a multiple of plain jieba on the same text."""
     import analysis.pipeline as P
-    from analysis import corpus
+    from analysis.corpus import analyze as corpus
 
     data = [p.read_bytes() for p in sorted(Paths(ROOT).raw.glob("*.txt"))]
     texts = [d.decode("utf-8") for d in data]
     P.process(data[0], "warm", "warm")
     spent: dict[str, float] = defaultdict(float)
-    for name in ("decode_bytes", "scan", "parse", "cut_spans", "classify_records", "extract_records",
-                 "lost_measure_words", "content_terms", "issue_records"):
+    for name in (
+        "decode_bytes",
+        "scan",
+        "parse",
+        "cut_spans",
+        "classify_records",
+        "extract_records",
+        "lost_measure_words",
+        "content_terms",
+        "issue_records",
+    ):
         f = getattr(P, name)
 
         def timed(*a, _f=f, _n=name, **k):
@@ -175,16 +196,32 @@ def main() -> None:
         del texts
         shutil.rmtree(Paths(out).processed, ignore_errors=True)
         b, rss = timed_build(out, a.workers)
-        print(json.dumps({"docs": a.docs, "workers": a.workers, "jieba_s": round(j, 2), "build_s": round(b, 2),
-                          "peak_rss_mb": round(rss, 1)}))
+        print(
+            json.dumps(
+                {
+                    "docs": a.docs,
+                    "workers": a.workers,
+                    "jieba_s": round(j, 2),
+                    "build_s": round(b, 2),
+                    "peak_rss_mb": round(rss, 1),
+                }
+            )
+        )
         return
     r = run(a.docs, a.workers, a.keep)
-    print(f"{'docs':>6} {'MB':>6} {'workers':>7} {'jieba_s':>8} {'serial_s':>9} {'build_s':>8} {'incr_s':>7} {'rss_MB':>7}")
-    print(f"{r['docs']:>6} {r['mb']:>6} {r['workers']:>7} {r['jieba_s']:>8} {r['build_serial_s']:>9} {r['build_s']:>8} "
-          f"{r['incremental_s']:>7} {r['peak_rss_mb']:>7}")
-    print(f"serial / jieba = {r['build_serial_s'] / r['jieba_s']:.2f} (target <= 1.25; in CPU seconds "
-          f"{r['build_serial_cpu_s'] / r['jieba_cpu_s']:.2f}); "
-          f"incremental / build = {r['incremental_s'] / r['build_s']:.1%} (target <= 10%)")
+    print(
+        f"{'docs':>6} {'MB':>6} {'workers':>7} {'jieba_s':>8} {'serial_s':>9} {'build_s':>8} "
+        f"{'incr_s':>7} {'rss_MB':>7}"
+    )
+    print(
+        f"{r['docs']:>6} {r['mb']:>6} {r['workers']:>7} {r['jieba_s']:>8} {r['build_serial_s']:>9} {r['build_s']:>8} "
+        f"{r['incremental_s']:>7} {r['peak_rss_mb']:>7}"
+    )
+    print(
+        f"serial / jieba = {r['build_serial_s'] / r['jieba_s']:.2f} (target <= 1.25; in CPU seconds "
+        f"{r['build_serial_cpu_s'] / r['jieba_cpu_s']:.2f}); "
+        f"incremental / build = {r['incremental_s'] / r['build_s']:.1%} (target <= 10%)"
+    )
     print(json.dumps(r))
 
 

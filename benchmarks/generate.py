@@ -14,8 +14,8 @@ import csv
 import random
 from pathlib import Path
 
-from analysis.build import Paths
 from analysis.pipeline import process
+from analysis.store import Paths
 
 __all__ = ["seed_pools", "generate"]
 
@@ -46,7 +46,7 @@ def seed_pools(root: Path) -> tuple[list[str], list[str], list[tuple[str, str]]]
                 parts.append(r.title)
             elif r.level == 2 and r.title:
                 i = first.find(r.title)
-                tail = first[i + len(r.title):].lstrip("。") if i >= 0 else first
+                tail = first[i + len(r.title) :].lstrip("。") if i >= 0 else first
                 items.append((r.title, (tail + ("\n" + rest if rest else "")).strip()))
     return preambles, parts, items
 
@@ -71,10 +71,22 @@ def _document(rng: random.Random, i: int, pools) -> tuple[str, dict]:
                 label = f"{n}."  # 一是 lists never run past 十是 in practice
             lines.append(f"{label}{title}。{body}")
         lines.append("")
-    row = dict(doc_id=f"synth-{i:05d}", file=f"synth-{i:05d}.txt", jurisdiction_zh=city, jurisdiction_en=f"City {i + 1}",
-               admin_level="prefecture-level city", province_zh="", year=str(year), period="annual", genre="work_plan",
-               title_zh=f"{city}{year}年民政工作要点", publisher_zh=f"{city}民政局", doc_number="", issued_date="",
-               notes="synthetic (benchmarks/generate.py)")
+    row = dict(
+        doc_id=f"synth-{i:05d}",
+        file=f"synth-{i:05d}.txt",
+        jurisdiction_zh=city,
+        jurisdiction_en=f"City {i + 1}",
+        admin_level="prefecture-level city",
+        province_zh="",
+        year=str(year),
+        period="annual",
+        genre="work_plan",
+        title_zh=f"{city}{year}年民政工作要点",
+        publisher_zh=f"{city}民政局",
+        doc_number="",
+        issued_date="",
+        notes="synthetic (benchmarks/generate.py)",
+    )
     return "\n".join(lines) + "\n", row
 
 

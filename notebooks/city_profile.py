@@ -23,9 +23,9 @@ figures_dir: str = ""  # where to write each chart as PNG and SVG ("" = only sho
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import compare, plots
-from analysis.build import read_table
-from analysis.themes import theme_names, theme_shares
+from analysis.extract.themes import theme_names, theme_shares
+from analysis.publish import compare, plots
+from analysis.store import read_table
 
 pd.set_option("display.max_colwidth", 60)
 documents = read_table("documents", root)
@@ -68,7 +68,12 @@ plots.table(shares.merge(names[["theme_id", "zh"]], on="theme_id").sort_values("
 figures.save(plots.targets_by_theme(targets, source, names), "targets_by_theme")
 
 # %%
-plots.table(targets[["section_id", "raw", "value", "unit", "comparator", "kind", "indicator", "verb", "commitment", "theme_id"]], {"value": "{:,.10g}"})
+plots.table(
+    targets[
+        ["section_id", "raw", "value", "unit", "comparator", "kind", "indicator", "verb", "commitment", "theme_id"]
+    ],
+    {"value": "{:,.10g}"},
+)
 
 # %% [markdown]
 # ## Quality issues found in the source

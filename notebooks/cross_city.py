@@ -21,12 +21,11 @@ root: str = ".."  # project folder holding data/ (relative to this notebook)
 figures_dir: str = ""  # where to write each chart as PNG and SVG ("" = only show them)
 
 # %%
-import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import compare, plots
-from analysis.build import read_table
-from analysis.themes import theme_names, theme_shares
+from analysis.extract.themes import theme_names, theme_shares
+from analysis.publish import compare, plots
+from analysis.store import read_table
 
 documents = read_table("documents", root)
 documents = documents[documents.doc_id.isin(doc_ids)] if doc_ids else documents
@@ -83,7 +82,10 @@ comparable = compare.comparable_targets(targets, documents)
 figures.save(plots.comparable_targets(comparable, source), "comparable_targets")
 
 # %%
-plots.table(comparable[["group_label", "jurisdiction_zh", "year", "kind", "raw", "value", "unit", "comparator", "indicator"]], {"value": "{:,.10g}"})
+plots.table(
+    comparable[["group_label", "jurisdiction_zh", "year", "kind", "raw", "value", "unit", "comparator", "indicator"]],
+    {"value": "{:,.10g}"},
+)
 
 # %% [markdown]
 # ## Document similarity and distinctive terms

@@ -26,9 +26,10 @@ figures_dir: str = ""  # where to write each chart as PNG and SVG ("" = only sho
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import plots, terms
-from analysis.build import read_table
-from analysis.themes import theme_names
+from analysis import corpus
+from analysis.extract.themes import theme_names
+from analysis.publish import plots
+from analysis.store import read_table
 
 documents = read_table("documents", root)
 section_terms = read_table("section_terms", root)
@@ -42,12 +43,16 @@ names = theme_names()
 # ## How many clusters?
 
 # %%
-X, _ = terms.section_matrix(term_lists, min_df=min_df)
-silhouette = terms.silhouette_by_k(X, seed=seed)
-chosen = k or terms.best_k(silhouette, X.shape[0])
-clusters, cluster_terms = terms.cluster_sections(ids, term_lists, k=chosen, min_df=min_df, seed=seed)
-display(Markdown(f"{len(ids)} sections, {X.shape[1]} terms (min_df = {min_df}); k = **{chosen}**"
-                 f"{' (best silhouette in 8–24)' if not k else ' (given)'}"))
+X, _ = corpus.section_matrix(term_lists, min_df=min_df)
+silhouette = corpus.silhouette_by_k(X, seed=seed)
+chosen = k or corpus.best_k(silhouette, X.shape[0])
+clusters, cluster_terms = corpus.cluster_sections(ids, term_lists, k=chosen, min_df=min_df, seed=seed)
+display(
+    Markdown(
+        f"{len(ids)} sections, {X.shape[1]} terms (min_df = {min_df}); k = **{chosen}**"
+        f"{' (best silhouette in 8–24)' if not k else ' (given)'}"
+    )
+)
 
 # %%
 figures.save(plots.silhouette(silhouette, chosen, source), "silhouette")
@@ -67,7 +72,7 @@ cluster_terms.query("rank <= 8").pivot_table(index="cluster_id", columns="rank",
 
 # %%
 labels = primary.reindex(clusters.section_id).fillna("unclassified").to_numpy()
-pd.DataFrame([terms.agreement(labels, clusters.cluster_id.to_numpy())]).round(3)
+pd.DataFrame([corpus.agreement(labels, clusters.cluster_id.to_numpy())]).round(3)
 
 # %%
 crosstab = pd.crosstab(labels, clusters.cluster_label.to_numpy())

@@ -27,4 +27,6 @@ def seed_results() -> dict:
 @pytest.fixture(scope="session")
 def seed_sections(seed_results) -> pd.DataFrame:
     return pd.concat([r.sections for r in seed_results.values()], ignore_index=True)
+
+
 SNAP_DIR = ROOT / "tests" / "snapshots"

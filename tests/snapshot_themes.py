@@ -4,11 +4,11 @@ Run by `make codebook-snapshot` after a codebook change has been reviewed.
 """
 
 import pandas as pd
+from conftest import GOLD, RAW, SNAP_DIR
 
 from analysis.evaluate import theme_predictions
+from analysis.extract.themes import codebook_version
 from analysis.pipeline import process
-from analysis.themes import codebook_version
-from conftest import GOLD, RAW, SNAP_DIR
 
 gold = pd.read_csv(GOLD / "themes.csv", keep_default_na=False)
 res = [process((RAW / f"{d}.txt").read_bytes(), d, d) for d in sorted(set(gold.doc_id))]

@@ -3,11 +3,12 @@ what changed. Uses a small synthetic corpus from benchmarks/generate.py."""
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from analysis import build as B
 from analysis.schema import TABLES
+from analysis.store import Paths
 from benchmarks.generate import generate
-from conftest import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -16,8 +17,11 @@ def synthetic(tmp_path_factory):
 
 
 def tables_of(root):
-    return {t: pd.read_parquet(B.Paths(root).processed / f"{t}.parquet") for t in TABLES
-            if (B.Paths(root).processed / f"{t}.parquet").exists()}
+    return {
+        t: pd.read_parquet(Paths(root).processed / f"{t}.parquet")
+        for t in TABLES
+        if (Paths(root).processed / f"{t}.parquet").exists()
+    }
 
 
 def assert_as_built_from_scratch(root):
@@ -25,7 +29,7 @@ def assert_as_built_from_scratch(root):
     import shutil
 
     built = tables_of(root)
-    shutil.rmtree(B.Paths(root).processed)
+    shutil.rmtree(Paths(root).processed)
     B.build(root, workers=1, progress=False)
     fresh = tables_of(root)
     assert set(built) == set(fresh)
@@ -36,10 +40,10 @@ def assert_as_built_from_scratch(root):
 def test_parallel_build_equals_serial(synthetic, monkeypatch):
     import shutil
 
-    shutil.rmtree(B.Paths(synthetic).processed, ignore_errors=True)
+    shutil.rmtree(Paths(synthetic).processed, ignore_errors=True)
     B.build(synthetic, workers=1, progress=False)
     serial = tables_of(synthetic)
-    shutil.rmtree(B.Paths(synthetic).processed)
+    shutil.rmtree(Paths(synthetic).processed)
     monkeypatch.setattr(B, "POOL_MIN_DOCS", 2)  # make sure the pool is used
     B.build(synthetic, workers=2, progress=False)
     parallel = tables_of(synthetic)
@@ -56,7 +60,7 @@ def test_unchanged_documents_come_from_the_cache(synthetic, monkeypatch):
     monkeypatch.setattr(B, "_run", lambda job: calls.append(job[1]) or real(job))
     B.build(synthetic, workers=1, progress=False)
     assert calls == []  # nothing re-parsed
-    f = sorted(B.Paths(synthetic).raw.glob("*.txt"))[3]
+    f = sorted(Paths(synthetic).raw.glob("*.txt"))[3]
     f.write_text(f.read_text(encoding="utf-8") + "\n附:补充说明。\n", encoding="utf-8")
     B.build(synthetic, workers=1, progress=False)
     assert calls == [f.stem]  # only the changed one
@@ -79,12 +83,12 @@ def test_a_cached_result_loads_back_equal(seed_results):
 def test_build_summary_of_a_large_corpus_lists_the_worst_documents(synthetic, monkeypatch, capsys):
     """Above SUMMARY_ROWS documents, `minzheng build` prints corpus totals and the documents
     with most quality issues, worst first, instead of one line per document."""
-    from analysis import cli
+    from analysis import build, cli
 
-    monkeypatch.setattr(cli, "SUMMARY_ROWS", 3)
+    monkeypatch.setattr(build, "SUMMARY_ROWS", 3)
     assert cli.main(["build", "--root", str(synthetic), "--no-progress"]) == 0
     out = capsys.readouterr().out.splitlines()
-    docs = pd.read_parquet(B.Paths(synthetic).processed / "documents.parquet")
+    docs = pd.read_parquet(Paths(synthetic).processed / "documents.parquet")
     assert out[1].startswith(f"{len(docs)} documents, {docs.n_items.sum()} items")
     listed = [line.split()[0] for line in out[4:]]
     assert listed == docs.sort_values("n_quality_issues", ascending=False, kind="stable").doc_id.head(3).tolist()
@@ -94,7 +98,7 @@ def test_a_new_document_beside_a_large_cache_goes_to_a_worker(synthetic, monkeyp
     """With OVERLAP_MIN_CACHED cached documents, one changed document is processed in the
     pool while the cache loads; the tables equal those of a serial build from scratch."""
     B.build(synthetic, workers=1, progress=False)
-    f = sorted(B.Paths(synthetic).raw.glob("*.txt"))[5]
+    f = sorted(Paths(synthetic).raw.glob("*.txt"))[5]
     f.write_text(f.read_text(encoding="utf-8") + "\n附:新增养老床位20张。\n", encoding="utf-8")
     monkeypatch.setattr(B, "OVERLAP_MIN_CACHED", 3)
     pools = []
@@ -124,13 +128,17 @@ def test_section_counts_combine_like_counting_everything_again():
     """
     from types import SimpleNamespace as NS
 
-    from analysis.corpus import SectionCounts
+    from analysis.corpus.analyze import SectionCounts
     from analysis.schema import row_type
 
     def res(doc_id, terms):
         row = row_type("sections")(f"{doc_id}:1", doc_id, 1, 1, None, "一、", 1, "cn_dun", "t", "t", 0, 1, 1)
-        return NS(doc_id=doc_id, section_rows=[row], terms={row.section_id: terms},
-                  section_term_rows=[row_type("section_terms")(row.section_id, doc_id, terms)])
+        return NS(
+            doc_id=doc_id,
+            section_rows=[row],
+            terms={row.section_id: terms},
+            section_term_rows=[row_type("section_terms")(row.section_id, doc_id, terms)],
+        )
 
     old = SectionCounts.of([res("a", ["养老", "床位"]), res("b", ["殡葬"]), res("c", ["救助"])])
     new = SectionCounts.of([res("c", ["救助", "救助"]), res("d", ["婚姻"])])
@@ -146,7 +154,7 @@ def test_section_counts_combine_like_counting_everything_again():
 def test_section_counts_of_the_seeds_save_load_and_combine(seed_results, tmp_path):
     """On real documents: saved and loaded counts are equal, and two overlapping parts
     combined in a new order equal the counts of that order."""
-    from analysis.corpus import SectionCounts
+    from analysis.corpus.analyze import SectionCounts
 
     res = list(seed_results.values())
     whole = SectionCounts.of(res)
@@ -165,10 +173,10 @@ def test_a_rebuild_after_removing_reordering_and_regenring_equals_a_fresh_build(
     root = tmp_path / "proj"
     shutil.copytree(synthetic, root, ignore=shutil.ignore_patterns("processed"))
     B.build(root, workers=1, progress=False)
-    man = B.Paths(root).manifest
+    man = Paths(root).manifest
     head, *rows = man.read_text(encoding="utf-8").splitlines()
     removed = rows.pop(2)
-    (B.Paths(root).raw / removed.split(",")[1]).unlink()
+    (Paths(root).raw / removed.split(",")[1]).unlink()
     rows = rows[-1:] + rows[:-1]
     cells = rows[3].split(",")
     cells[8] = "progress_report" if cells[8] != "progress_report" else "work_plan"
@@ -194,8 +202,8 @@ def test_tables_changed_since_the_last_build_are_not_trusted(synthetic, tmp_path
     root = tmp_path / "proj"
     shutil.copytree(synthetic, root, ignore=shutil.ignore_patterns("processed"))
     B.build(root, workers=1, progress=False)
-    p = B.Paths(root).processed / "targets.parquet"
+    p = Paths(root).processed / "targets.parquet"
     pq.write_table(pq.read_table(p).slice(0, 3), p)
-    assert B._Previous.find(B.Paths(root), B.code_fingerprint()) is None
+    assert B._Previous.find(Paths(root), B.code_fingerprint()) is None
     B.build(root, workers=1, progress=False)
     assert_as_built_from_scratch(root)

@@ -7,9 +7,9 @@ import sys
 
 import pandas as pd
 import pytest
+from conftest import RAW, ROOT
 
 from analysis.cli import main
-from conftest import RAW, ROOT
 
 NEW_PLAN = """某某市民政局
 索引号 000123/2031-00001 发布日期 2031-02-10
@@ -55,10 +55,25 @@ def test_outline_json_on_an_unseen_gb18030_file(tmp_path):
     proc = run("outline", str(f), "--json")
     assert proc.returncode == 0, proc.stderr
     sections = json.loads(proc.stdout)["sections"]
-    for key in ("section_id", "level", "ordinal", "parent_id", "label_raw", "label_n", "title", "char_start", "char_end"):
+    for key in (
+        "section_id",
+        "level",
+        "ordinal",
+        "parent_id",
+        "label_raw",
+        "label_n",
+        "title",
+        "char_start",
+        "char_end",
+    ):
         assert key in sections[0]
     assert [(s["level"], s["title"]) for s in sections if s["level"] > 0] == [
-        (1, "养老服务"), (2, "加强养老设施建设"), (2, "规范养老机构管理"), (1, "社会救助"), (2, "提高救助标准")]
+        (1, "养老服务"),
+        (2, "加强养老设施建设"),
+        (2, "规范养老机构管理"),
+        (1, "社会救助"),
+        (2, "提高救助标准"),
+    ]
     assert sections[0]["parent_id"] is None and sections[2]["parent_id"] == "new:1"
 
 
@@ -131,7 +146,12 @@ def test_add_copies_file_appends_row_and_guesses_metadata(project, tmp_path):
     assert after.startswith(before)  # nothing the user had is rewritten
     man = pd.read_csv(project / "data" / "manifest.csv", dtype=str, keep_default_na=False)
     row = man[man.doc_id == "mou-2031"].iloc[0]
-    assert (row.jurisdiction_zh, row.year, row.genre, row.title_zh) == ("某某市", "2031", "work_plan", "2031年全市民政工作要点")
+    assert (row.jurisdiction_zh, row.year, row.genre, row.title_zh) == (
+        "某某市",
+        "2031",
+        "work_plan",
+        "2031年全市民政工作要点",
+    )
     assert row.issued_date == "2031-02-10" and row.publisher_zh == "某某市民政局"
     assert (project / "data" / "raw" / "mou-2031.txt").read_bytes() == src.read_bytes()
     # the same doc_id again is refused, and nothing is overwritten

@@ -1,6 +1,6 @@
 """Documents of other genres, written for these tests (not from the seed corpus)."""
 
-from analysis.outline import coverage_problems
+from analysis.parse.outline import coverage_problems
 from analysis.pipeline import process
 
 GOV_REPORT = """
@@ -54,13 +54,24 @@ def test_government_work_report_outline():
     assert parts.title.tolist() == ["2030年工作回顾", "2031年工作安排", "加强政府自身建设"]
     items = s[s.level == 2]
     assert items.title.tolist() == [
-        "经济运行稳中向好", "民生保障持续加强",
-        "地区生产总值增长5%左右;", "城镇新增就业50万人以上;", "居民收入增长和经济增长同步",
-        "着力扩大有效需求", "着力保障和改善民生",
-        "坚持依法行政", "持续改进作风",
+        "经济运行稳中向好",
+        "民生保障持续加强",
+        "地区生产总值增长5%左右;",
+        "城镇新增就业50万人以上;",
+        "居民收入增长和经济增长同步",
+        "着力扩大有效需求",
+        "着力保障和改善民生",
+        "坚持依法行政",
+        "持续改进作风",
     ] or items.title.str[:6].tolist() == [t[:6] for t in items.title]
     subs = s[s.level == 3]
-    assert subs.title.tolist() == ["工业生产较快增长", "消费市场持续回暖", "稳定扩大就业", "兜牢民生底线", "发展养老服务"]
+    assert subs.title.tolist() == [
+        "工业生产较快增长",
+        "消费市场持续回暖",
+        "稳定扩大就业",
+        "兜牢民生底线",
+        "发展养老服务",
+    ]
     assert subs.parent_id.tolist() == ["gov:1.1", "gov:1.1", "gov:2.5", "gov:2.5", "gov:2.5"]
     # the subtitle line "——2031年…会议上" is front matter, not a part
     assert s.level.iloc[0] == 0 and "人民代表大会" in s.text.iloc[0]

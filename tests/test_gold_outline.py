@@ -2,17 +2,19 @@
 
 import pandas as pd
 import pytest
+from conftest import SEEDS
 
 from analysis.evaluate import score_outline
-from conftest import SEEDS
 
 
 @pytest.mark.parametrize("doc_id", SEEDS)
 def test_seed_outline_matches_gold_exactly(doc_id, seed_sections, gold_outline):
     score = score_outline(seed_sections, {doc_id: gold_outline[doc_id]}).iloc[0]
-    print(f"\n{doc_id}: parts {score.parts_found}/{score.parts_expected} "
-          f"(titles {score.parts_titles_matched}), items {score.items_found}/{score.items_expected} "
-          f"(titles {score.items_titles_matched})")
+    print(
+        f"\n{doc_id}: parts {score.parts_found}/{score.parts_expected} "
+        f"(titles {score.parts_titles_matched}), items {score.items_found}/{score.items_expected} "
+        f"(titles {score.items_titles_matched})"
+    )
     assert score.parts_found == score.parts_expected
     assert score.items_found == score.items_expected
     assert score.parts_mismatches == []
@@ -59,9 +61,12 @@ def test_spam_is_cut_from_text_and_recorded(seed_results):
 def test_gold_targets(seed_results):
     """Precision, recall and field accuracy over the three documents the gold covers."""
     from conftest import GOLD
+
     from analysis.evaluate import match_targets, score_targets
 
-    gold = pd.read_csv(GOLD / "targets.csv", dtype=str, keep_default_na=False).assign(value=lambda d: d.value.astype(float))
+    gold = pd.read_csv(GOLD / "targets.csv", dtype=str, keep_default_na=False).assign(
+        value=lambda d: d.value.astype(float)
+    )
     man = pd.read_csv(GOLD.parents[1] / "data" / "manifest.csv", dtype=str)
     assert set(gold.doc_id) == {"wuhan-2018", "suqian-2018q1", "jingdezhen-2021"}
     pred = pd.concat([seed_results[d].targets for d in sorted(set(gold.doc_id))])

@@ -6,7 +6,7 @@ Each test sketches its input and checks the ``sections`` rows the parser produce
 import pandas as pd
 import pytest
 
-from analysis.outline import coverage_problems, parse_text
+from analysis.parse.outline import coverage_problems, parse_text
 from analysis.pipeline import process
 
 
@@ -48,7 +48,12 @@ def test_mixed_depth_follows_order_of_styles():
     ]
     s = outline(text)
     pd.testing.assert_series_equal(
-        s.section_id, pd.Series(["t:0", "t:1", "t:1.1", "t:1.1.1", "t:1.1.1.1", "t:1.1.1.2", "t:1.1.2", "t:1.2", "t:2", "t:2.1"], name="section_id", dtype="string")
+        s.section_id,
+        pd.Series(
+            ["t:0", "t:1", "t:1.1", "t:1.1.1", "t:1.1.1.1", "t:1.1.1.2", "t:1.1.2", "t:1.2", "t:2", "t:2.1"],
+            name="section_id",
+            dtype="string",
+        ),
     )
     assert s.parent_id.isna().tolist()[:4] == [True, True, False, False]
     assert s.parent_id.tolist()[2:4] == ["t:1", "t:1.1"]
@@ -56,13 +61,31 @@ def test_mixed_depth_follows_order_of_styles():
 
 @pytest.mark.parametrize(
     "label,style",
-    [("1、", "arabic_dot"), ("1．", "arabic_dot"), ("１.", "arabic_dot"), ("（1）", "arabic_paren"),
-     ("①", "circled"), ("(一)", "cn_paren"), ("（一）", "cn_paren"), ("一是", "cn_shi"), ("第一,", "cn_di")],
+    [
+        ("1、", "arabic_dot"),
+        ("1．", "arabic_dot"),
+        ("１.", "arabic_dot"),
+        ("（1）", "arabic_paren"),
+        ("①", "circled"),
+        ("(一)", "cn_paren"),
+        ("（一）", "cn_paren"),
+        ("一是", "cn_shi"),
+        ("第一,", "cn_di"),
+    ],
 )
 def test_item_styles_under_parts(label, style):
     """一、 parts with items in one style; the second item's label is the first's + 1."""
-    second = {"1、": "2、", "1．": "2．", "１.": "２.", "（1）": "（2）", "①": "②", "(一)": "(二)",
-              "（一）": "（二）", "一是": "二是", "第一,": "第二,"}[label]
+    second = {
+        "1、": "2、",
+        "1．": "2．",
+        "１.": "２.",
+        "（1）": "（2）",
+        "①": "②",
+        "(一)": "(二)",
+        "（一）": "（二）",
+        "一是": "二是",
+        "第一,": "第二,",
+    }[label]
     text = f"一、社会救助\n{label}提高标准。内容。\n{second}完善制度。内容。\n二、社会事务\n{label}规范殡葬。内容。\n"
     s = outline(text)
     items = s[s.level == 2]
@@ -158,8 +181,12 @@ def test_short_unnumbered_line_without_a_gap_is_not_a_part():
 def test_lead_sentence_paragraphs_become_items():
     text = "一、养老服务\n完善养老服务政策。出台实施意见,支持社会力量。\n促进养老服务均衡发展。统筹居家与机构。\n二、社会救助\n提高城乡低保标准。落实增长机制。\n提高医疗救助水平。完善政策。\n"
     assert shape(text) == [
-        (1, "一、", "养老服务"), (2, "", "完善养老服务政策"), (2, "", "促进养老服务均衡发展"),
-        (1, "二、", "社会救助"), (2, "", "提高城乡低保标准"), (2, "", "提高医疗救助水平"),
+        (1, "一、", "养老服务"),
+        (2, "", "完善养老服务政策"),
+        (2, "", "促进养老服务均衡发展"),
+        (1, "二、", "社会救助"),
+        (2, "", "提高城乡低保标准"),
+        (2, "", "提高医疗救助水平"),
     ]
 
 

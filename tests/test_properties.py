@@ -3,7 +3,7 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.outline import coverage_problems
+from analysis.parse.outline import coverage_problems
 from analysis.pipeline import process
 
 CN = "一二三四五六七八九十"
@@ -24,8 +24,11 @@ noise = st.sampled_from(["", "\n", "\n\n", "   \n", "扫一扫在手机上查看
 @st.composite
 def documents(draw):
     """A plan with parts (一、), items in one style, optional sub-items in another."""
-    item_style, sub_style = draw(st.sampled_from([("cn_paren", "arabic_dot"), ("arabic_dot", "arabic_paren"),
-                                                   ("cn_shi", "circled"), ("cn_paren", "cn_shi")]))
+    item_style, sub_style = draw(
+        st.sampled_from(
+            [("cn_paren", "arabic_dot"), ("arabic_dot", "arabic_paren"), ("cn_shi", "circled"), ("cn_paren", "cn_shi")]
+        )
+    )
     lines, expected = [draw(st.sampled_from(["", "2031年某市民政工作要点\n"]))], []
     for p in range(1, draw(st.integers(1, 4)) + 1):
         t = draw(title)
@@ -34,7 +37,11 @@ def documents(draw):
         for i in range(1, draw(st.integers(1, 5)) + 1):
             t = draw(title)
             inline = draw(st.booleans())
-            lines.append(f"{LABELS[item_style](i)}{t}。{draw(body)}\n" if inline else f"{LABELS[item_style](i)}{t}\n{draw(body)}\n")
+            lines.append(
+                f"{LABELS[item_style](i)}{t}。{draw(body)}\n"
+                if inline
+                else f"{LABELS[item_style](i)}{t}\n{draw(body)}\n"
+            )
             expected.append((2, t))
             for j in range(1, draw(st.integers(0, 3)) + 1):
                 t = draw(title)
@@ -55,7 +62,12 @@ def test_every_generated_heading_is_found_and_nothing_is_dropped(doc):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(list("一二三、()1.。是—养老救助\n ①扫") + ["扫一扫在手机上查看当前页面", "188比分直播"]), max_size=120).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(list("一二三、()1.。是—养老救助\n ①扫") + ["扫一扫在手机上查看当前页面", "188比分直播"]),
+        max_size=120,
+    ).map("".join)
+)
 def test_coverage_invariant_holds_for_any_text(text):
     res = process(text.encode("utf-8"), "any", "any.txt")
     assert coverage_problems(len(res.decoded.text), res.sections, res.quality_issues) == []

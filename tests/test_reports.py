@@ -7,16 +7,24 @@ import warnings
 
 import pandas as pd
 import pytest
-
-from analysis import plots
-from analysis.report import NOTEBOOKS, run_report
 from conftest import RAW, ROOT
+
+from analysis.publish import plots
+from analysis.publish.report import NOTEBOOKS, run_report
 
 
 def test_chart_with_chinese_labels_renders_without_warnings(tmp_path):
     """A missing glyph shows up as a matplotlib warning; here every warning is an error."""
-    shares = pd.DataFrame({"doc_id": "d", "theme_id": ["elderly_care", "funeral_services"], "share": [0.7, 0.3],
-                           "lo": [0.5, 0.1], "hi": [0.9, 0.5], "n_sections": [3, 1]})
+    shares = pd.DataFrame(
+        {
+            "doc_id": "d",
+            "theme_id": ["elderly_care", "funeral_services"],
+            "share": [0.7, 0.3],
+            "lo": [0.5, 0.1],
+            "hi": [0.9, 0.5],
+            "n_sections": [3, 1],
+        }
+    )
     names = pd.DataFrame({"theme_id": ["elderly_care", "funeral_services"], "zh": ["养老服务和老龄工作", "殡葬管理"]})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -54,7 +62,11 @@ def test_notebooks_are_thin_with_one_typed_parameters_cell(name):
         params = papermill.inspect_notebook(str(path))
     finally:
         path.unlink(missing_ok=True)
-    assert "root" in params and all(p["help"] for p in params.values()) and all(p["inferred_type_name"] != "None" for p in params.values())
+    assert (
+        "root" in params
+        and all(p["help"] for p in params.values())
+        and all(p["inferred_type_name"] != "None" for p in params.values())
+    )
 
 
 def project(tmp_path, notebooks=None):
@@ -101,8 +113,11 @@ def test_report_smoke_runs_every_notebook(report):
 def test_failed_notebook_is_reported_and_others_still_run(tmp_path):
     nbs = tmp_path / "nbs"
     shutil.copytree(ROOT / "notebooks", nbs, ignore=shutil.ignore_patterns("*.ipynb"))
-    broken = (nbs / "section_clusters.py").read_text(encoding="utf-8").replace(
-        "documents = read_table(\"documents\", root)", "documents = read_table(\"no_such_table\", root)")
+    broken = (
+        (nbs / "section_clusters.py")
+        .read_text(encoding="utf-8")
+        .replace('documents = read_table("documents", root)', 'documents = read_table("no_such_table", root)')
+    )
     (nbs / "section_clusters.py").write_text(broken, encoding="utf-8")
     root = project(tmp_path / "p", nbs)
     code = run_report(root, out=root / "out", only="section_clusters", progress=False)

@@ -123,7 +123,11 @@ def test_indicator(sentence, indicator_part):
 
 @pytest.mark.parametrize(
     "sentence,verb,commitment",
-    [("确保新增养老床位2000张。", "新增", "确保"), ("力争培训率达到100%。", "达到", "力争"), ("探索建设3个试点。", "建设", "探索")],
+    [
+        ("确保新增养老床位2000张。", "新增", "确保"),
+        ("力争培训率达到100%。", "达到", "力争"),
+        ("探索建设3个试点。", "建设", "探索"),
+    ],
 )
 def test_verb_and_commitment(sentence, verb, commitment):
     r = targets(sentence).iloc[0]
@@ -161,5 +165,12 @@ def test_kind_follows_part_headings_when_the_genre_is_inferred():
     """A report that is not in the manifest: its genre and the kind of each part come from the text."""
     res = process(REPORT.encode("utf-8"), "r", "r.txt", genre=None)
     kinds = dict(zip(res.targets.raw, res.targets.kind))
-    assert kinds == {"3万名": "actual", "2亿元": "actual", "800元": "actual", "500张": "actual",
-                     "12家": "actual", "5%": "target", "800张": "target"}
+    assert kinds == {
+        "3万名": "actual",
+        "2亿元": "actual",
+        "800元": "actual",
+        "500张": "actual",
+        "12家": "actual",
+        "5%": "target",
+        "800张": "target",
+    }

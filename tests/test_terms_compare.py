@@ -5,12 +5,27 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-
-from analysis.compare import comparable_targets, commitment_mix, confounding_note, specificity, theme_shares_wide
-from analysis.corpus import clustering_input
-from analysis.terms import (agreement, cluster_sections, cluster_terms, content_terms, distinctive_terms,
-                            doc_similarity, log_odds_dirichlet, section_matrix, tokenize)
 from conftest import GOLD, ROOT, SEEDS
+
+from analysis.corpus import (
+    agreement,
+    cluster_sections,
+    cluster_terms,
+    content_terms,
+    distinctive_terms,
+    doc_similarity,
+    log_odds_dirichlet,
+    section_matrix,
+    tokenize,
+)
+from analysis.corpus.analyze import clustering_input
+from analysis.publish.compare import (
+    commitment_mix,
+    comparable_targets,
+    confounding_note,
+    specificity,
+    theme_shares_wide,
+)
 
 
 def test_tokenizer_drops_formulas_numbers_and_function_words():
@@ -111,16 +126,34 @@ def test_clusters_agree_with_gold_themes(seed_clustering):
     assert r.v_measure.mean() >= 0.70 and r.v_all157.mean() >= 0.70
 
 
-DOCS = pd.DataFrame({"doc_id": ["a", "b"], "jurisdiction_zh": ["甲市", "乙市"], "year": [2018, 2021],
-                     "genre": ["work_plan", "work_plan"], "n_chars": [10000, 5000]})
+DOCS = pd.DataFrame(
+    {
+        "doc_id": ["a", "b"],
+        "jurisdiction_zh": ["甲市", "乙市"],
+        "year": [2018, 2021],
+        "genre": ["work_plan", "work_plan"],
+        "n_chars": [10000, 5000],
+    }
+)
 
 
 def test_specificity_by_hand():
     """a: 2 items, one with a target, 3 targets in 10,000 chars; b: 1 item, no target (1 actual)."""
-    secs = pd.DataFrame({"section_id": ["a:1", "a:1.1", "a:1.2", "b:1", "b:1.1"], "doc_id": ["a", "a", "a", "b", "b"],
-                         "level": [1, 2, 2, 1, 2], "parent_id": [None, "a:1", "a:1", None, "b:1"]})
-    t = pd.DataFrame({"doc_id": ["a", "a", "a", "b"], "section_id": ["a:1.1", "a:1.1", "a:1.1", "b:1.1"],
-                      "kind": ["target", "target", "target", "actual"]})
+    secs = pd.DataFrame(
+        {
+            "section_id": ["a:1", "a:1.1", "a:1.2", "b:1", "b:1.1"],
+            "doc_id": ["a", "a", "a", "b", "b"],
+            "level": [1, 2, 2, 1, 2],
+            "parent_id": [None, "a:1", "a:1", None, "b:1"],
+        }
+    )
+    t = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "a", "b"],
+            "section_id": ["a:1.1", "a:1.1", "a:1.1", "b:1.1"],
+            "kind": ["target", "target", "target", "actual"],
+        }
+    )
     s = specificity(DOCS, secs, t).set_index("doc_id")
     assert s.targets_per_10k_chars.tolist() == [3.0, 0.0]
     assert s.share_items_with_target.tolist() == [0.5, 0.0]
@@ -128,11 +161,21 @@ def test_specificity_by_hand():
 
 
 def test_commitment_mix_and_comparable_targets():
-    t = pd.DataFrame({
-        "doc_id": ["a", "a", "b", "b"], "kind": "target", "commitment": ["确保", "", "力争", "力争"],
-        "indicator": ["养老床位", "持证上岗率", "养老机构床位", "殡葬"], "unit": ["张", "%", "张", "个"],
-        "value": [2000.0, 50.0, 4000.0, 3.0], "value_from": np.nan, "comparator": "=", "raw": "", "sentence": "",
-        "verb": ["新增", "达到", "新增", "建设"]})
+    t = pd.DataFrame(
+        {
+            "doc_id": ["a", "a", "b", "b"],
+            "kind": "target",
+            "commitment": ["确保", "", "力争", "力争"],
+            "indicator": ["养老床位", "持证上岗率", "养老机构床位", "殡葬"],
+            "unit": ["张", "%", "张", "个"],
+            "value": [2000.0, 50.0, 4000.0, 3.0],
+            "value_from": np.nan,
+            "comparator": "=",
+            "raw": "",
+            "sentence": "",
+            "verb": ["新增", "达到", "新增", "建设"],
+        }
+    )
     mix = commitment_mix(t).set_index(["doc_id", "commitment"]).share
     assert mix[("a", "确保")] == 0.5 and mix[("a", "(none)")] == 0.5 and mix[("b", "力争")] == 1.0
     comp = comparable_targets(t, DOCS)
@@ -152,7 +195,9 @@ def test_theme_shares_wide():
     shares = pd.DataFrame({"doc_id": ["a", "a", "b"], "theme_id": ["x", "y", "x"], "share": [0.6, 0.4, 1.0]})
     pd.testing.assert_frame_equal(
         theme_shares_wide(shares),
-        pd.DataFrame({"a": [0.6, 0.4], "b": [1.0, 0.0]}, index=pd.Index(["x", "y"], name="theme_id")).rename_axis(columns="doc_id"),
+        pd.DataFrame({"a": [0.6, 0.4], "b": [1.0, 0.0]}, index=pd.Index(["x", "y"], name="theme_id")).rename_axis(
+            columns="doc_id"
+        ),
     )
 
 
@@ -162,19 +207,36 @@ def test_content_terms_filter():
 
 def test_rates_and_units_are_never_mixed_in_comparable_targets():
     """每千名老年人拥有床位30张 is a rate, not a bed count; a 5% rise is not a level in 元."""
-    t = pd.DataFrame({
-        "doc_id": ["a", "b", "a", "b", "a", "b"], "kind": "target", "commitment": "",
-        "indicator": ["养老床位", "养老机构床位", "每千名老年人拥有床位", "每千名老年人拥有床位", "城乡低保", "农村低保标准"],
-        "verb": ["新增", "新增", "达到", "达到", "提高", ""], "unit": ["张", "张", "张", "张", "%", "元"],
-        "value": [2000.0, 4000.0, 30.0, 35.0, 5.0, 300.0], "value_from": np.nan, "comparator": "=", "raw": "", "sentence": ""})
+    t = pd.DataFrame(
+        {
+            "doc_id": ["a", "b", "a", "b", "a", "b"],
+            "kind": "target",
+            "commitment": "",
+            "indicator": [
+                "养老床位",
+                "养老机构床位",
+                "每千名老年人拥有床位",
+                "每千名老年人拥有床位",
+                "城乡低保",
+                "农村低保标准",
+            ],
+            "verb": ["新增", "新增", "达到", "达到", "提高", ""],
+            "unit": ["张", "张", "张", "张", "%", "元"],
+            "value": [2000.0, 4000.0, 30.0, 35.0, 5.0, 300.0],
+            "value_from": np.nan,
+            "comparator": "=",
+            "raw": "",
+            "sentence": "",
+        }
+    )
     comp = comparable_targets(t, DOCS)
     assert sorted(set(comp.group)) == ["elderly_beds:张", "elderly_beds_rate:张"]
     assert set(comp[comp.group == "elderly_beds:张"].value) == {2000.0, 4000.0}
 
 
 def test_document_summary_names_an_unknown_document():
-    from analysis.compare import document_summary
     from analysis.errors import UserError
+    from analysis.publish.compare import document_summary
 
     with pytest.raises(UserError, match="unknown document 'nope'.*manifest"):
         document_summary(DOCS.assign(n_parts=1, n_items=1, n_quality_issues=0), "nope", 0)
@@ -200,7 +262,7 @@ def test_nearest_documents_keep_a_stable_sorts_order(monkeypatch, dense_max_byte
     (with the dense and the sparse product)."""
     from sklearn.metrics.pairwise import cosine_similarity
 
-    from analysis import terms as T
+    from analysis.corpus import similarity as T
 
     rng = np.random.default_rng(0)
     vocab = ["养老", "床位", "殡葬", "公墓", "低保", "救助", "社区", "婚姻"]
@@ -213,7 +275,11 @@ def test_nearest_documents_keep_a_stable_sorts_order(monkeypatch, dense_max_byte
     got = T.doc_similarity(ids, docs)
     X, _ = section_matrix(docs, min_df=1, max_df=1.0)
     S = cosine_similarity(X)
-    want = [(ids[i], ids[j], round(float(S[i, j]), 6)) for i in range(len(ids)) for j in np.argsort(-S[i].round(12), kind="stable")[:5]]
+    want = [
+        (ids[i], ids[j], round(float(S[i, j]), 6))
+        for i in range(len(ids))
+        for j in np.argsort(-S[i].round(12), kind="stable")[:5]
+    ]
     assert list(got.itertuples(index=False, name=None)) == want
 
 
@@ -222,7 +288,7 @@ def test_the_jieba_snapshot_gives_the_dictionary_jieba_builds(tmp_path, monkeypa
     initialize() plus the user words give, and cuts the seed documents the same way."""
     import jieba
 
-    from analysis import segment
+    from analysis.corpus import segment
 
     monkeypatch.setattr(segment, "_snapshot_path", lambda tk: tmp_path / "snapshot.cache")
     segment.tokenizer.cache_clear()

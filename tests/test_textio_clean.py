@@ -3,12 +3,12 @@
 import codecs
 
 import pytest
-
-from analysis.clean import iso_date, scan
-from analysis.errors import UserError
-from analysis.outline import coverage_problems
-from analysis.textio import decode_bytes, normalize
 from conftest import SEEDS
+
+from analysis.errors import UserError
+from analysis.ingest.clean import iso_date, scan
+from analysis.ingest.read import decode_bytes, normalize
+from analysis.parse.outline import coverage_problems
 
 PLAN = "２０３０年某县民政工作要点\n一、养老服务\n（一）新增养老床位２０００张。持证上岗率达到５０％以上。\n"
 
@@ -70,7 +70,9 @@ def test_flags_lost_separators_and_doc_numbers():
     assert kinds == ["garbled_doc_number", "lost_separator", "lost_separator"]
 
 
-@pytest.mark.parametrize("s,iso", [("2014年01月05日", "2014-01-05"), ("2018-3-2 09:15", "2018-03-02"), ("无日期", None)])
+@pytest.mark.parametrize(
+    "s,iso", [("2014年01月05日", "2014-01-05"), ("2018-3-2 09:15", "2018-03-02"), ("无日期", None)]
+)
 def test_iso_date(s, iso):
     assert iso_date(s) == iso
 

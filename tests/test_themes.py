@@ -3,17 +3,39 @@
 import numpy as np
 import pandas as pd
 import pytest
-
-from analysis.evaluate import confusion, theme_predictions
-from analysis.segment import codebook, cut
-from analysis.themes import MIN_SCORE, THEMES, UNCLASSIFIED, classify, codebook_version, score_text, theme_shares
 from conftest import GOLD, ROOT
 
+from analysis.corpus.segment import codebook, cut
+from analysis.evaluate import confusion, theme_predictions
+from analysis.extract.themes import (
+    MIN_SCORE,
+    THEMES,
+    UNCLASSIFIED,
+    classify,
+    codebook_version,
+    score_text,
+    theme_shares,
+)
+
 DESIGN_IDS = [
-    "elderly_care", "social_assistance", "community_governance", "social_organizations", "social_work_volunteering",
-    "charity_lottery", "veterans_military", "disaster_relief", "child_welfare", "disability_welfare",
-    "vagrancy_assistance", "funeral_services", "marriage_registration", "divisions_place_names", "party_building",
-    "rule_of_law", "informatization", "general_capacity",
+    "elderly_care",
+    "social_assistance",
+    "community_governance",
+    "social_organizations",
+    "social_work_volunteering",
+    "charity_lottery",
+    "veterans_military",
+    "disaster_relief",
+    "child_welfare",
+    "disability_welfare",
+    "vagrancy_assistance",
+    "funeral_services",
+    "marriage_registration",
+    "divisions_place_names",
+    "party_building",
+    "rule_of_law",
+    "informatization",
+    "general_capacity",
 ]
 SNAPSHOT = ROOT / "tests" / "snapshots" / "theme_labels.csv"
 
@@ -34,7 +56,9 @@ def test_keywords_are_not_split_by_jieba(term):
 def sections_frame(rows):
     """Inline sections: (section_id, level, parent_id, title, text)."""
     df = pd.DataFrame(rows, columns=["section_id", "level", "parent_id", "title", "text"])
-    return df.assign(doc_id="d", ordinal=1, label_raw="", label_n=pd.NA, style="", char_start=0, char_end=10, own_end=10)
+    return df.assign(
+        doc_id="d", ordinal=1, label_raw="", label_n=pd.NA, style="", char_start=0, char_end=10, own_end=10
+    )
 
 
 def test_title_weighs_more_than_body():
@@ -49,12 +73,14 @@ def test_exactly_one_primary_per_leaf_and_unclassified_when_weak():
     d:1 (part, 社会救助) -> d:1.1 (低保 item), d:1.2 (no keyword at all)
     d:2 (leaf part with a weak title)
     """
-    secs = sections_frame([
-        ("d:1", 1, None, "社会救助", "社会救助"),
-        ("d:1.1", 2, "d:1", "提高低保标准", "提高低保标准。城乡低保标准提高。"),
-        ("d:1.2", 2, "d:1", "做好其他工作", "做好其他工作。按时完成。"),
-        ("d:2", 1, None, "其他事项", "其他事项。统筹推进。"),
-    ])
+    secs = sections_frame(
+        [
+            ("d:1", 1, None, "社会救助", "社会救助"),
+            ("d:1.1", 2, "d:1", "提高低保标准", "提高低保标准。城乡低保标准提高。"),
+            ("d:1.2", 2, "d:1", "做好其他工作", "做好其他工作。按时完成。"),
+            ("d:2", 1, None, "其他事项", "其他事项。统筹推进。"),
+        ]
+    )
     th = classify(secs)
     prim = th[th.is_primary].set_index("section_id").theme_id
     assert prim.to_dict() == {"d:1.1": "social_assistance", "d:1.2": "social_assistance", "d:2": UNCLASSIFIED}
@@ -69,14 +95,28 @@ def test_theme_shares_by_chars_and_sections():
     leaves: a (elderly, 300 chars), b (elderly, 100), c (funeral, 100)
     by chars: elderly 400/500 = 0.8, funeral 0.2; by sections: 2/3 and 1/3
     """
-    secs = pd.DataFrame({"section_id": ["a", "b", "c"], "level": [2, 2, 2],
-                         "char_start": [0, 300, 400], "own_end": [300, 400, 500]})
-    th = pd.DataFrame({"section_id": ["a", "b", "c"], "doc_id": "d", "is_primary": True,
-                       "theme_id": ["elderly_care", "elderly_care", "funeral_services"]})
+    secs = pd.DataFrame(
+        {"section_id": ["a", "b", "c"], "level": [2, 2, 2], "char_start": [0, 300, 400], "own_end": [300, 400, 500]}
+    )
+    th = pd.DataFrame(
+        {
+            "section_id": ["a", "b", "c"],
+            "doc_id": "d",
+            "is_primary": True,
+            "theme_id": ["elderly_care", "elderly_care", "funeral_services"],
+        }
+    )
     by_chars = theme_shares(th, secs, by="chars", n_boot=500)
     pd.testing.assert_frame_equal(
         by_chars[["doc_id", "theme_id", "share", "n_sections"]],
-        pd.DataFrame({"doc_id": ["d", "d"], "theme_id": ["elderly_care", "funeral_services"], "share": [0.8, 0.2], "n_sections": [2, 1]}),
+        pd.DataFrame(
+            {
+                "doc_id": ["d", "d"],
+                "theme_id": ["elderly_care", "funeral_services"],
+                "share": [0.8, 0.2],
+                "n_sections": [2, 1],
+            }
+        ),
     )
     by_secs = theme_shares(th, secs, by="sections", n_boot=500)
     np.testing.assert_allclose(by_secs.share, [2 / 3, 1 / 3])
@@ -123,5 +163,6 @@ def test_codebook_changes_list_the_gold_items_that_changed_label(gold_prediction
         print("\n" + changed[["doc_id", "item_n", "title", "predicted_snapshot", "predicted", "theme"]].to_string())
     assert snap.codebook_version.iloc[0] == codebook_version() or len(changed) == 0, (
         f"codebook changed ({snap.codebook_version.iloc[0]} -> {codebook_version()}) and {len(changed)} gold items "
-        "changed label (listed above); run `make codebook-snapshot` to accept")
+        "changed label (listed above); run `make codebook-snapshot` to accept"
+    )
     assert len(merged) == 122

@@ -6,10 +6,18 @@ import re
 
 import pandas as pd
 
-from . import resources
-from .errors import UserError
+from analysis import resources
+from analysis.errors import UserError
 
-__all__ = ["document_summary", "theme_shares_wide", "specificity", "commitment_mix", "comparable_targets", "confounding_note", "indicator_group"]
+__all__ = [
+    "document_summary",
+    "theme_shares_wide",
+    "specificity",
+    "commitment_mix",
+    "comparable_targets",
+    "confounding_note",
+    "indicator_group",
+]
 
 
 def document_summary(documents: pd.DataFrame, doc_id: str, n_targets: int) -> str:
@@ -19,7 +27,9 @@ def document_summary(documents: pd.DataFrame, doc_id: str, n_targets: int) -> st
         UserError: the document is not in the built tables.
     """
     if doc_id not in set(documents.doc_id):
-        raise UserError(f"unknown document '{doc_id}': add it to data/manifest.csv (minzheng add) and run minzheng build")
+        raise UserError(
+            f"unknown document '{doc_id}': add it to data/manifest.csv (minzheng add) and run minzheng build"
+        )
     d = documents.set_index("doc_id").loc[doc_id]
 
     def val(field: str, default: str = "") -> str:
@@ -27,9 +37,12 @@ def document_summary(documents: pd.DataFrame, doc_id: str, n_targets: int) -> st
         return default if v is None or pd.isna(v) or str(v) == "" else str(v)
 
     title = val("title_zh", f"({doc_id}: no title in the source)")
-    return (f"## {val('jurisdiction_zh')} · {val('year')} · {title}\n\n"
-            f"{val('publisher_zh', 'publisher unknown')} · genre **{val('genre')}** · {int(d.n_chars):,} characters · "
-            f"{int(d.n_parts)} parts · {int(d.n_items)} items · {n_targets} quantities · {int(d.n_quality_issues)} quality issues")
+    return (
+        f"## {val('jurisdiction_zh')} · {val('year')} · {title}\n\n"
+        f"{val('publisher_zh', 'publisher unknown')} · genre **{val('genre')}** · {int(d.n_chars):,} characters · "
+        f"{int(d.n_parts)} parts · {int(d.n_items)} items · {n_targets} quantities · "
+        f"{int(d.n_quality_issues)} quality issues"
+    )
 
 
 def theme_shares_wide(shares: pd.DataFrame, value: str = "share") -> pd.DataFrame:
@@ -92,15 +105,30 @@ def comparable_targets(targets: pd.DataFrame, documents: pd.DataFrame, min_docs:
     groups = [indicator_group(i, u, v) for i, u, v in zip(targets.indicator, targets.unit, targets.verb)]
     rate = targets.indicator.fillna("").str.contains("每").to_numpy()
     # a rate (每千名老年人拥有床位30张) is not comparable with a count (新增床位2000张), nor % with 元
-    t = targets.assign(group=[None if g is None else f"{g}{'_rate' if r else ''}:{u}" for g, r, u in zip(groups, rate, targets.unit)])
+    t = targets.assign(
+        group=[None if g is None else f"{g}{'_rate' if r else ''}:{u}" for g, r, u in zip(groups, rate, targets.unit)]
+    )
     t = t.dropna(subset=["group"])
     keep = t.groupby("group").doc_id.nunique()
     t = t[t.group.isin(keep[keep >= min_docs].index)]
     t = t.merge(documents[["doc_id", "jurisdiction_zh", "year", "genre"]], on="doc_id", how="left")
     base = t.group.str.split(":").str[0]
     t["group_label"] = [labels[b.removesuffix("_rate")] + (" (rate)" if b.endswith("_rate") else "") for b in base]
-    cols = ["group", "group_label", "doc_id", "jurisdiction_zh", "year", "kind", "value", "value_from", "unit",
-            "comparator", "indicator", "raw", "sentence"]
+    cols = [
+        "group",
+        "group_label",
+        "doc_id",
+        "jurisdiction_zh",
+        "year",
+        "kind",
+        "value",
+        "value_from",
+        "unit",
+        "comparator",
+        "indicator",
+        "raw",
+        "sentence",
+    ]
     return t[cols].sort_values(["group", "year", "doc_id", "value"]).reset_index(drop=True)
 
 
@@ -117,13 +145,19 @@ def confounding_note(documents: pd.DataFrame) -> str:
     per_place = d.groupby("jurisdiction_zh").year.nunique()
     years = sorted(set(d.year.astype(int)))
     if (per_place == 1).all() and len(years) > 1 and d.jurisdiction_zh.nunique() == len(d):
-        return (f"Each of the {len(d)} jurisdictions appears once, in a different year ({years[0]}–{years[-1]}): "
-                "a difference between two documents mixes place and time, so it is neither a city effect nor a "
-                "trend. Read comparisons as differences between documents.")
+        return (
+            f"Each of the {len(d)} jurisdictions appears once, in a different year ({years[0]}–{years[-1]}): "
+            "a difference between two documents mixes place and time, so it is neither a city effect nor a "
+            "trend. Read comparisons as differences between documents."
+        )
     if d.jurisdiction_zh.nunique() == 1 and len(years) > 1:
-        return (f"All documents come from {d.jurisdiction_zh.iloc[0]} ({years[0]}–{years[-1]}): differences are "
-                "changes over time within one jurisdiction, not differences between places.")
+        return (
+            f"All documents come from {d.jurisdiction_zh.iloc[0]} ({years[0]}–{years[-1]}): differences are "
+            "changes over time within one jurisdiction, not differences between places."
+        )
     if len(years) > 1 and (per_place == 1).mean() > 0.5:
-        return ("Most jurisdictions appear in a single year, and the years differ: differences between them mix "
-                "place and time.")
+        return (
+            "Most jurisdictions appear in a single year, and the years differ: differences between them mix "
+            "place and time."
+        )
     return ""

@@ -19,12 +19,25 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import resources
-from .schema import frame, leaf_ids, row_type
-from .segment import codebook, cut
+from analysis import resources
+from analysis.corpus.segment import codebook, cut
+from analysis.schema import frame, leaf_ids, row_type
 
-__all__ = ["THEMES", "UNCLASSIFIED", "codebook_version", "theme_names", "score_text", "classify", "classify_records",
-           "theme_shares", "leaf_sections", "TITLE_WEIGHT", "PARENT_WEIGHT", "MIN_SCORE", "SECONDARY_SHARE"]
+__all__ = [
+    "section_listing",
+    "THEMES",
+    "UNCLASSIFIED",
+    "codebook_version",
+    "theme_names",
+    "score_text",
+    "classify",
+    "classify_records",
+    "theme_shares",
+    "TITLE_WEIGHT",
+    "PARENT_WEIGHT",
+    "MIN_SCORE",
+    "SECONDARY_SHARE",
+]
 
 TITLE_WEIGHT = 4.0
 PARENT_WEIGHT = 1.5
@@ -43,7 +56,9 @@ def codebook_version() -> str:
 
 def theme_names() -> pd.DataFrame:
     """The codebook as a table: theme_id, zh, en, definition."""
-    return pd.DataFrame([{k: t[k] for k in ("id", "zh", "en", "definition")} for t in codebook()["theme"]]).rename(columns={"id": "theme_id"})
+    return pd.DataFrame([{k: t[k] for k in ("id", "zh", "en", "definition")} for t in codebook()["theme"]]).rename(
+        columns={"id": "theme_id"}
+    )
 
 
 def _keywords() -> list[tuple[str, str, float]]:
@@ -114,12 +129,6 @@ def score_text(title: str, body: str, ancestors: str = "", body_tokens: list[str
     return score_counts(_counts(title), _counts(ancestors), _counts(body, body_tokens))
 
 
-def leaf_sections(sections: pd.DataFrame) -> pd.DataFrame:
-    """Sections with no children."""
-    parents = set(sections.parent_id.dropna())
-    return sections[~sections.section_id.isin(parents)]
-
-
 def classify(sections, leaves_only: bool = True, tokens: dict[str, list[str]] | None = None) -> pd.DataFrame:
     """The ``section_themes`` table (see :func:`classify_records`)."""
     return frame(classify_records(sections, leaves_only, tokens), "section_themes")
@@ -180,13 +189,30 @@ def classify_records(sections, leaves_only: bool = True, tokens: dict[str, list[
         for t, sc in sorted(scores.items(), key=lambda kv: -kv[1]):
             if sc <= 0:
                 continue
-            rows.append(Row(r.section_id, r.doc_id, t, round(sc, 4), round(sc / total, 4), t == primary,
-                            t != primary and sc >= SECONDARY_SHARE * top and sc >= MIN_SCORE, version))
+            rows.append(
+                Row(
+                    r.section_id,
+                    r.doc_id,
+                    t,
+                    round(sc, 4),
+                    round(sc / total, 4),
+                    t == primary,
+                    t != primary and sc >= SECONDARY_SHARE * top and sc >= MIN_SCORE,
+                    version,
+                )
+            )
     return rows
 
 
-def theme_shares(section_themes: pd.DataFrame, sections: pd.DataFrame, by: str = "chars",
-                 n_boot: int = 2000, ci: float = 0.90, seed: int = 0, include_preamble: bool = False) -> pd.DataFrame:
+def theme_shares(
+    section_themes: pd.DataFrame,
+    sections: pd.DataFrame,
+    by: str = "chars",
+    n_boot: int = 2000,
+    ci: float = 0.90,
+    seed: int = 0,
+    include_preamble: bool = False,
+) -> pd.DataFrame:
     """Share of each document spent on each primary theme, with a bootstrap interval.
 
     Args:
@@ -206,7 +232,9 @@ def theme_shares(section_themes: pd.DataFrame, sections: pd.DataFrame, by: str =
     size = sections.set_index("section_id")
     if not include_preamble:
         prim = prim[size.level.reindex(prim.section_id).to_numpy() > 0]
-    prim = prim.assign(weight=(size.own_end - size.char_start).reindex(prim.section_id).to_numpy() if by == "chars" else 1.0)
+    prim = prim.assign(
+        weight=(size.own_end - size.char_start).reindex(prim.section_id).to_numpy() if by == "chars" else 1.0
+    )
     rng = np.random.default_rng(seed)
     rows = []
     for doc_id, g in prim.groupby("doc_id", sort=False):
@@ -219,6 +247,42 @@ def theme_shares(section_themes: pd.DataFrame, sections: pd.DataFrame, by: str =
         boot = np.einsum("bn,bnt->bt", bw, onehot[idx]) / bw.sum(axis=1, keepdims=True)
         lo, hi = np.quantile(boot, [(1 - ci) / 2, 1 - (1 - ci) / 2], axis=0)
         for j, t in enumerate(themes):
-            rows.append(dict(doc_id=doc_id, theme_id=t, share=point[j], lo=min(lo[j], point[j]), hi=max(hi[j], point[j]),
-                             n_sections=int(onehot[:, j].sum())))
+            rows.append(
+                dict(
+                    doc_id=doc_id,
+                    theme_id=t,
+                    share=point[j],
+                    lo=min(lo[j], point[j]),
+                    hi=max(hi[j], point[j]),
+                    n_sections=int(onehot[:, j].sum()),
+                )
+            )
     return pd.DataFrame(rows, columns=["doc_id", "theme_id", "share", "lo", "hi", "n_sections"])
+
+
+def section_listing(sections: pd.DataFrame, themes_all: pd.DataFrame, leaves: set[str]) -> list[dict]:
+    """Every section with its primary theme, score and secondary themes (``minzheng themes``).
+
+    Args:
+        sections: a document's ``sections``.
+        themes_all: theme rows of every section (parts' own text too).
+        leaves: the ids of the leaf sections.
+    """
+    th = themes_all
+    prim = th[th.is_primary].set_index("section_id")
+    sec = th[th.is_secondary].groupby("section_id").theme_id.agg(list)
+    rows = []
+    for r in sections.itertuples():
+        rows.append(
+            dict(
+                section_id=r.section_id,
+                level=int(r.level),
+                ordinal=int(r.ordinal),
+                title=r.title,
+                theme_id=prim.theme_id.get(r.section_id),
+                score=float(prim.score.get(r.section_id, 0.0)),
+                secondary=sec.get(r.section_id, []),
+                is_leaf=r.section_id in leaves,
+            )
+        )
+    return rows

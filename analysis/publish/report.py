@@ -22,8 +22,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .build import Paths, build, code_fingerprint
-from .errors import UserError
+from analysis.build import build, code_fingerprint
+from analysis.errors import UserError
+from analysis.publish.fonts import font_path
 
 __all__ = ["NOTEBOOKS", "KERNEL", "Job", "jobs_for", "ensure_kernel", "run_report"]
 
@@ -31,8 +32,22 @@ NOTEBOOKS = ["city_profile", "cross_city", "section_clusters"]
 KERNEL = "minzheng"
 #: Seconds a single notebook cell may run before papermill stops it.
 CELL_TIMEOUT = 600
-_PACKAGES = ["minzheng", "pandas", "pyarrow", "jieba", "scikit-learn", "matplotlib", "mplfonts", "papermill",
-             "nbconvert", "jupytext", "ipykernel", "cn2an", "charset-normalizer", "tqdm"]
+_PACKAGES = [
+    "minzheng",
+    "pandas",
+    "pyarrow",
+    "jieba",
+    "scikit-learn",
+    "matplotlib",
+    "mplfonts",
+    "papermill",
+    "nbconvert",
+    "jupytext",
+    "ipykernel",
+    "cn2an",
+    "charset-normalizer",
+    "tqdm",
+]
 
 
 @dataclass
@@ -51,8 +66,10 @@ class Job:
 def jobs_for(doc_ids: list[str], only: str | None = None) -> list[Job]:
     """Parameter sets: one city profile per document, one cross-city comparison, one clustering."""
     jobs = [Job("city_profile", {"doc_id": d}, f"city_profile-{d}") for d in doc_ids]
-    jobs += [Job("cross_city", {"doc_ids": [], "themes": []}, "cross_city"),
-             Job("section_clusters", {"k": 0, "min_df": 2, "seed": 0}, "section_clusters")]
+    jobs += [
+        Job("cross_city", {"doc_ids": [], "themes": []}, "cross_city"),
+        Job("section_clusters", {"k": 0, "min_df": 2, "seed": 0}, "section_clusters"),
+    ]
     if only:
         if only not in NOTEBOOKS:
             raise UserError(f"no notebook '{only}': choose one of {', '.join(NOTEBOOKS)}")
@@ -89,16 +106,35 @@ def _execute(job: Job, src: Path, out: Path, root: Path) -> Job:
     nb_out = out / "notebooks" / f"{job.name}.ipynb"
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "papermill", str(src), str(nb_out), "-y", json.dumps(params, ensure_ascii=False),
-         "-k", KERNEL, "--cwd", str(root / "notebooks"), "--execution-timeout", str(CELL_TIMEOUT), "--no-progress-bar",
-         "--log-level", "WARNING"],
-        capture_output=True, text=True, env=dict(os.environ, PYTHONWARNINGS="ignore::DeprecationWarning"),
+        [
+            sys.executable,
+            "-m",
+            "papermill",
+            str(src),
+            str(nb_out),
+            "-y",
+            json.dumps(params, ensure_ascii=False),
+            "-k",
+            KERNEL,
+            "--cwd",
+            str(root / "notebooks"),
+            "--execution-timeout",
+            str(CELL_TIMEOUT),
+            "--no-progress-bar",
+            "--log-level",
+            "WARNING",
+        ],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONWARNINGS="ignore::DeprecationWarning"),
     )
     job.seconds = round(time.perf_counter() - t0, 2)
     job.status = "ok" if proc.returncode == 0 else "failed"
     if proc.returncode:
         lines = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()]
-        job.error = next((ln for ln in reversed(lines) if "Error" in ln), lines[-1] if lines else "papermill failed")[:300]
+        job.error = next((ln for ln in reversed(lines) if "Error" in ln), lines[-1] if lines else "papermill failed")[
+            :300
+        ]
     if nb_out.exists():
         _to_html(nb_out, out / f"{job.name}.html")
     prefix = job.name if job.notebook != "section_clusters" else "section_clusters-"
@@ -121,18 +157,15 @@ def _embed_cjk_font(out: Path) -> None:
     The pages fall back to a subset of Noto Sans CJK SC (from mplfonts) cut to the characters
     that occur in them (fontTools, already installed with matplotlib), a few hundred KB.
     """
-    from importlib import resources as ires
-
     from fontTools import subset
 
     pages = sorted(out.glob("*.html"))
     chars = set().union(*(set(p.read_text(encoding="utf-8")) for p in pages)) if pages else set()
     (out / "assets").mkdir(exist_ok=True)
-    font = Path(str(ires.files("mplfonts").joinpath("fonts").joinpath("NotoSansCJKsc-Regular.otf")))
     opts = subset.Options()
     opts.layout_features = ["*"]
     sub = subset.Subsetter(opts)
-    f = subset.load_font(str(font), opts)
+    f = subset.load_font(str(font_path()), opts)
     sub.populate(text="".join(sorted(c for c in chars if c.isprintable())))
     sub.subset(f)
     subset.save_font(f, str(out / "assets" / "cjk-subset.otf"), opts)
@@ -148,9 +181,11 @@ def _index(out: Path, jobs: list[Job], started: str, seconds: float) -> None:
         params = ", ".join(f"{k}={v}" for k, v in j.parameters.items())
         status = "✔ ok" if j.status == "ok" else f"✘ {html.escape(j.status)}: {html.escape(j.error)}"
         link = f'<a href="{j.name}.html">{j.name}</a>' if (out / f"{j.name}.html").exists() else j.name
-        rows.append(f"<tr class='{j.status}'><td>{link}</td><td><code>{html.escape(params)}</code></td>"
-                    f"<td>{status}</td><td>{j.seconds:.1f} s</td><td>{len(j.figures)}</td>"
-                    f"<td><a href='notebooks/{j.name}.ipynb'>ipynb</a></td></tr>")
+        rows.append(
+            f"<tr class='{j.status}'><td>{link}</td><td><code>{html.escape(params)}</code></td>"
+            f"<td>{status}</td><td>{j.seconds:.1f} s</td><td>{len(j.figures)}</td>"
+            f"<td><a href='notebooks/{j.name}.ipynb'>ipynb</a></td></tr>"
+        )
     failed = sum(j.status != "ok" for j in jobs)
     page = f"""<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>minzheng reports {started[:10]}</title>
 <style>body{{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em;max-width:70em}}
@@ -161,7 +196,7 @@ tr.failed td{{color:#b00}}code{{font-size:.9em}}</style></head><body>
 Figures (PNG 200 dpi and SVG) are in <a href="figures/">figures/</a>; parameters, input hashes and
 package versions in <a href="run.json">run.json</a>.</p>
 <table><tr><th>report</th><th>parameters</th><th>status</th><th>run time</th><th>charts</th><th>notebook</th></tr>
-{''.join(rows)}</table></body></html>"""
+{"".join(rows)}</table></body></html>"""
     (out / "index.html").write_text(page, encoding="utf-8")
 
 
@@ -175,8 +210,13 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def run_report(root: Path | str = ".", out: Path | str | None = None, only: str | None = None,
-               workers: int | None = None, progress: bool = True) -> int:
+def run_report(
+    root: Path | str = ".",
+    out: Path | str | None = None,
+    only: str | None = None,
+    workers: int | None = None,
+    progress: bool = True,
+) -> int:
     """Build if needed, run the notebooks, write the reports. Returns the exit code:
     0 when every notebook ran, 1 when any failed (the others still run and are published)."""
     root = Path(root).resolve()
@@ -210,8 +250,12 @@ def run_report(root: Path | str = ".", out: Path | str | None = None, only: str 
     _index(out, jobs, started, seconds)
     _embed_cjk_font(out)
     run = {
-        "started": started, "seconds": round(seconds, 1), "root": str(root), "code_fingerprint": code_fingerprint(),
-        "inputs": dict(zip(docs.doc_id, docs.source_sha256)), "packages": _versions(),
+        "started": started,
+        "seconds": round(seconds, 1),
+        "root": str(root),
+        "code_fingerprint": code_fingerprint(),
+        "inputs": dict(zip(docs.doc_id, docs.source_sha256)),
+        "packages": _versions(),
         "reports": [asdict(j) for j in jobs],
     }
     (out / "run.json").write_text(json.dumps(run, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -221,8 +265,10 @@ def run_report(root: Path | str = ".", out: Path | str | None = None, only: str 
             latest.unlink()
         latest.symlink_to(out.name)
     failed = [j for j in jobs if j.status != "ok"]
-    print(f"wrote {len(jobs) - len(failed)} of {len(jobs)} reports and "
-          f"{len(list((out / 'figures').glob('*.png')))} charts to {out} ({seconds:.0f} s); open {out / 'index.html'}")
+    print(
+        f"wrote {len(jobs) - len(failed)} of {len(jobs)} reports and "
+        f"{len(list((out / 'figures').glob('*.png')))} charts to {out} ({seconds:.0f} s); open {out / 'index.html'}"
+    )
     for j in failed:
         print(f"minzheng: report {j.name} failed: {j.error}", file=sys.stderr)
     return 1 if failed else 0

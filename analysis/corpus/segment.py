@@ -20,7 +20,7 @@ from pathlib import Path
 
 import jieba
 
-from . import resources
+from analysis import resources
 
 __all__ = ["tokenizer", "cut", "cut_spans", "codebook", "user_words"]
 

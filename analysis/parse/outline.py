@@ -18,12 +18,12 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-import cn2an
 import pandas as pd
 
-from . import resources
-from .clean import Cleaned, Line, Span, scan
-from .schema import frame, row_type
+from analysis import resources
+from analysis.ingest.clean import Cleaned, Line, Span, scan
+from analysis.schema import frame, row_type
+from analysis.zh import CJK, cn_number
 
 __all__ = ["Outline", "parse", "parse_text", "coverage_problems", "TITLE_MAX", "STANDALONE_MAX", "LEAD_MAX"]
 
@@ -35,7 +35,6 @@ STANDALONE_MAX = 60
 LEAD_MAX = 25
 _SENT_PUNCT = "。;:!?,"
 _DANGLING = tuple("的和与及等了之并或")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _PARTIAL = re.compile(rf"[(（]\s*(?:{resources.NUM}|\d{{1,3}})?\s*")
 
 
@@ -74,7 +73,7 @@ class _Para:
             len(s) <= TITLE_MAX
             and not any(p in s for p in _SENT_PUNCT)
             and not s.endswith(_DANGLING)
-            and bool(_CJK.search(s))
+            and bool(CJK.search(s))
         )
 
     @property
@@ -82,7 +81,7 @@ class _Para:
         """The short first sentence of an unnumbered paragraph, if it has one and a body."""
         s = self.marker.rest if self.marker else self.text
         i = s.find("。")
-        if 0 < i <= LEAD_MAX and i < len(s) - 1 and "," not in s[:i] and _CJK.search(s[:i]):
+        if 0 < i <= LEAD_MAX and i < len(s) - 1 and "," not in s[:i] and CJK.search(s[:i]):
             return s[:i]
         return None
 
@@ -107,7 +106,6 @@ class Outline:
 
     records: list
     issues: list[Span]
-    cleaned: Cleaned
 
     @property
     def sections(self) -> pd.DataFrame:
@@ -122,17 +120,15 @@ def _num(s: str | None) -> int | None:
         return int(s)
     if len(s) == 1 and "①" <= s <= "⑳":
         return ord(s) - ord("①") + 1
-    try:
-        return int(cn2an.cn2an(s, "smart"))
-    except Exception:  # cn2an raises bare ValueError/KeyError on garbage
-        return None
+    v = cn_number(s)
+    return None if v is None else int(v)
 
 
 def _marker(s: str) -> _Marker | None:
     for style, variant, role, rx in resources.numbering_styles():
         m = rx.match(s)
         if m:
-            rest = s[m.end():].strip()
+            rest = s[m.end() :].strip()
             if not rest:
                 return None
             num_s = m.groupdict().get("num")
@@ -145,7 +141,7 @@ def _visible(text: str, start: int, end: int, cuts: list[Span]) -> str:
     for c in cuts:
         if c.end <= start or c.start >= end:
             continue
-        out.append(text[pos:max(pos, c.start)])
+        out.append(text[pos : max(pos, c.start)])
         pos = max(pos, c.end)
     out.append(text[pos:end])
     return "".join(out)
@@ -178,7 +174,7 @@ def _paragraphs(cl: Cleaned, issues: list[Span]) -> list[_Para]:
 def _bare_label(s: str) -> bool:
     for _, _, _, rx in resources.numbering_styles():
         m = rx.match(s)
-        if m and not s[m.end():].strip():
+        if m and not s[m.end() :].strip():
             return True
     return False
 
@@ -220,7 +216,9 @@ class _Builder:
             self.continuing[style] = True
         return cont if self.continuing.get(style, False) else 1
 
-    def _open(self, p: _Para | None, style: str, label: str, num: int | None, variant: str, level_style_pos: int | None) -> _Node:
+    def _open(
+        self, p: _Para | None, style: str, label: str, num: int | None, variant: str, level_style_pos: int | None
+    ) -> _Node:
         if level_style_pos is not None:
             del self.stack[level_style_pos:]
         parent = self.stack[-1] if self.stack else None
@@ -239,11 +237,19 @@ class _Builder:
             if variant == "missing":
                 self.issues.append(Span(p.start, p.end, "missing_numeral", p.text[:30], "repaired"))
             elif num != expected:
-                self.issues.append(Span(p.start, p.end, "numbering_out_of_sequence", f"{label or '∅'} at position {expected}: {p.text[:24]}", "flagged"))
+                self.issues.append(
+                    Span(
+                        p.start,
+                        p.end,
+                        "numbering_out_of_sequence",
+                        f"{label or '∅'} at position {expected}: {p.text[:24]}",
+                        "flagged",
+                    )
+                )
         return node
 
     def _heading_ahead(self, k: int) -> bool:
-        return any(q.marker and q.marker.role == "heading" for q in self.paras[k + 1:])
+        return any(q.marker and q.marker.role == "heading" for q in self.paras[k + 1 :])
 
     def _close_from(self, m: _Marker) -> int | None:
         """Stack position from which open nodes are closed before ``m`` opens a node."""
@@ -264,11 +270,8 @@ class _Builder:
                 self.first_parent[m.style] = styles[-1] if styles else None
                 return None
         r = self.rank[m.style]
-        for pos, st in enumerate(styles):
-            if st not in self.rank or self.rank[st] >= r:
-                break
-        else:
-            pos = len(styles)
+        # below the deepest open style that ranks above this one
+        pos = next((i for i, st in enumerate(styles) if st not in self.rank or self.rank[st] >= r), len(styles))
         self.first_parent.setdefault(m.style, styles[pos - 1] if pos else None)
         return pos
 
@@ -332,7 +335,9 @@ class _Builder:
             node.paras = node.paras[:1]
             at = self.nodes.index(node) + 1
             for j, q in enumerate(body):
-                child = _Node(level=node.level + 1, style="lead", label="", num=None, expected=j + 1, parent=node, paras=[q])
+                child = _Node(
+                    level=node.level + 1, style="lead", label="", num=None, expected=j + 1, parent=node, paras=[q]
+                )
                 child.title = q.lead or ""
                 node.children.append(child)
                 self.nodes.insert(at + j, child)
@@ -406,13 +411,26 @@ def parse(cl: Cleaned, doc_id: str) -> Outline:
         start = cl.lines[min(n.lines)].start
         end = cl.lines[max(n.lines)].end
         body = "\n".join(
-            t for t in (_visible(cl.text, cl.lines[i].start, cl.lines[i].end, inline).strip() for i in sorted(n.lines)) if t
+            t
+            for t in (_visible(cl.text, cl.lines[i].start, cl.lines[i].end, inline).strip() for i in sorted(n.lines))
+            if t
         )
         rows.append(
-            dict(section_id=sid, doc_id=doc_id, level=n.level, ordinal=ordinal,
-                 parent_id=ids[id(n.parent)] if n.parent else None, label_raw=n.label,
-                 label_n=n.num, style=n.style, title=n.title, text=body,
-                 char_start=start, char_end=end, own_end=end)
+            dict(
+                section_id=sid,
+                doc_id=doc_id,
+                level=n.level,
+                ordinal=ordinal,
+                parent_id=ids[id(n.parent)] if n.parent else None,
+                label_raw=n.label,
+                label_n=n.num,
+                style=n.style,
+                title=n.title,
+                text=body,
+                char_start=start,
+                char_end=end,
+                own_end=end,
+            )
         )
     # subtree end = own end of the last descendant (rows are in document order)
     pos = {r["section_id"]: k for k, r in enumerate(rows)}
@@ -421,7 +439,7 @@ def parse(cl: Cleaned, doc_id: str) -> Outline:
             parent = rows[pos[r["parent_id"]]]
             parent["char_end"] = max(parent["char_end"], r["char_end"])
     Row = row_type("sections")
-    return Outline(records=[Row(**r) for r in rows], issues=issues, cleaned=cl)
+    return Outline(records=[Row(**r) for r in rows], issues=issues)
 
 
 def parse_text(text: str, doc_id: str = "doc") -> Outline:
@@ -438,7 +456,8 @@ def coverage_problems(n_chars: int, sections: pd.DataFrame, issues: pd.DataFrame
     """
     own = sorted(zip(sections.char_start.astype(int), sections.own_end.astype(int)))
     gone = sorted(
-        (int(a), int(b)) for a, b, act in zip(issues.char_start, issues.char_end, issues.action)
+        (int(a), int(b))
+        for a, b, act in zip(issues.char_start, issues.char_end, issues.action)
         if act in ("removed", "parsed") and b > a
     )
     problems = [f"own spans overlap: {x} and {y}" for x, y in zip(own, own[1:]) if y[0] < x[1]]

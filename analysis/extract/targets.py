@@ -19,14 +19,22 @@ import functools
 import re
 from dataclasses import dataclass
 
-import cn2an
 import pandas as pd
 
-from . import resources
-from .clean import Span
-from .schema import frame, row_type
+from analysis import resources
+from analysis.ingest.clean import Span
+from analysis.schema import frame, row_type
+from analysis.zh import CJK, CJK_RANGE, cn_number
 
-__all__ = ["Quantity", "find_quantities", "extract", "extract_records", "infer_genre", "lost_measure_words", "KIND_BY_GENRE"]
+__all__ = [
+    "Quantity",
+    "find_quantities",
+    "extract",
+    "extract_records",
+    "infer_genre",
+    "lost_measure_words",
+    "KIND_BY_GENRE",
+]
 
 #: The kind of a quantity when neither its part heading nor its sentence says otherwise.
 KIND_BY_GENRE = {"work_plan": "target", "progress_report": "actual", "government_work_report": "target"}
@@ -45,8 +53,7 @@ _RIGHT_HEAD = re.compile(r"^(?:以上|以下|以内|之内|内|左右|余|多)")
 _RATE_BASE = re.compile(r"(?:每[^\d,。]{1,6}?)+")
 _TRAILING_BASE = re.compile(r"(?:每[^\d,。每]{1,4})+$")
 _SUBJECT_PREP = re.compile(r"(?:按照|按|以|对|在|为|将)$")
-_CJK_START = re.compile(r"[\u4e00-\u9fff“(]")
-_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_CJK_START = re.compile(f"[{CJK_RANGE}“(]")
 _SPACES = re.compile(r"\s+")
 
 
@@ -87,13 +94,6 @@ def _pattern() -> re.Pattern[str]:
 _PAT: re.Pattern[str] | None = None
 
 
-def _cn_value(s: str) -> float | None:
-    try:
-        return float(cn2an.cn2an(s, "smart"))
-    except Exception:  # cn2an raises ValueError/KeyError on numerals it cannot read
-        return None
-
-
 @functools.lru_cache(maxsize=None)
 def _unit_map() -> dict[str, tuple[str, str]]:
     return {p: (u, c) for p, u, c in _units()}
@@ -123,7 +123,7 @@ def find_quantities(text: str) -> list[Quantity]:
     for m in _PAT.finditer(text):
         if m.group("pct"):
             num = m.group("pctnum")
-            v = float(num) if num[0].isdigit() else _cn_value(num)
+            v = float(num) if num[0].isdigit() else cn_number(num)
             if v is not None and (num[0].isdigit() or _MAGNITUDE.search(num)):
                 out.append(Quantity(m.start(), m.end(), v, "%", "percent", m.group(0)))
             continue
@@ -133,7 +133,7 @@ def find_quantities(text: str) -> list[Quantity]:
             # Chinese numerals: only with a magnitude (五十个, 两千张), never inside quotes
             if not _MAGNITUDE.search(num) or _in_quotes(text, m.start()):
                 continue
-            v = _cn_value(num)
+            v = cn_number(num)
         else:
             v = float(num.replace(",", ""))
             if mult:
@@ -143,16 +143,20 @@ def find_quantities(text: str) -> list[Quantity]:
         end = m.end()
         if unit is None:
             # a bare amount with 万/亿 before a money noun is money (安排100万资金)
-            after = text[end:end + 4]
+            after = text[end : end + 4]
             if mult and after.startswith(_money_nouns()):
                 unit_n, cls = "元", "money"
             else:
                 continue
         else:
             unit_n, cls = unit_map[unit]
-        before, after = text[max(0, m.start() - 4):m.start()], text[end:end + 4]
-        if any((where == "before" and rx.search(before)) or (where == "after" and rx.search(after)) or
-               (where == "span" and rx.search(m.group(0))) for _, where, rx in rules):
+        before, after = text[max(0, m.start() - 4) : m.start()], text[end : end + 4]
+        if any(
+            (where == "before" and rx.search(before))
+            or (where == "after" and rx.search(after))
+            or (where == "span" and rx.search(m.group(0)))
+            for _, where, rx in rules
+        ):
             continue
         # a digit glued to a preceding digit run is not a separate number (dates already masked)
         if m.start() > 0 and text[m.start() - 1].isdigit():
@@ -169,25 +173,25 @@ def _merge(text: str, qs: list[Quantity]) -> list[Quantity]:
     for q in qs:
         if merged:
             p = merged[-1]
-            between = text[p.end:q.start]
-            from_to = _FROM_TO.match(between) and _FROM.search(text[max(0, p.start - 2):p.start])
+            between = text[p.end : q.start]
+            from_to = _FROM_TO.match(between) and _FROM.search(text[max(0, p.start - 2) : p.start])
             if (_RANGE.match(between) or from_to) and (p.unit in (q.unit, "") or p.unit_class == q.unit_class):
                 p.value_from, p.value, p.end = p.value, q.value, q.end
                 p.unit, p.unit_class = q.unit, q.unit_class
-                p.raw = text[p.start:q.end]
+                p.raw = text[p.start : q.end]
                 p.comparator = q.comparator if q.comparator != "=" else p.comparator
                 continue
         merged.append(q)
     # ranges written with a unit-less start ("1-2名"): the pattern saw only "2名"
     for q in merged:
-        m = _RANGE_START.search(text[max(0, q.start - 12):q.start])
+        m = _RANGE_START.search(text[max(0, q.start - 12) : q.start])
         if m and q.value_from is None and "%" not in m.group(0):
             q.value_from = float(m.group(1).replace(",", ""))
             q.start -= len(m.group(0))
-            q.raw = text[q.start:q.end]
+            q.raw = text[q.start : q.end]
     g = 0
     for i, q in enumerate(merged):
-        if i and _JOINERS.match(text[merged[i - 1].end:q.start]) and merged[i - 1].unit == q.unit:
+        if i and _JOINERS.match(text[merged[i - 1].end : q.start]) and merged[i - 1].unit == q.unit:
             q.group = merged[i - 1].group
         else:
             g += 1
@@ -239,8 +243,11 @@ _TIME_HEAD = re.compile(r"^(?:到|至|在|截至)?(?:19|20)\d{2}年(?:底|末|�
 @functools.lru_cache(maxsize=None)
 def _head_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     alt = "|".join(map(re.escape, _cues("scope") + _cues("commitment")))
-    return (re.compile(f"(?:{alt})"), re.compile("|".join(map(re.escape, _cues("verb")))),
-            re.compile("|".join(map(re.escape, _cues("splits")))))
+    return (
+        re.compile(f"(?:{alt})"),
+        re.compile("|".join(map(re.escape, _cues("verb")))),
+        re.compile("|".join(map(re.escape, _cues("splits")))),
+    )
 
 
 def _strip_head(s: str, keep_verb: bool) -> str:
@@ -248,19 +255,19 @@ def _strip_head(s: str, keep_verb: bool) -> str:
     unless that would leave a bare scope word or a single character (培训率 stays)."""
     head, verbs, splits = _head_regexes()
     commit = list(_cue_regex("commitment").finditer(s))
-    if commit and _cjk_len(s[commit[-1].end():]) >= 2:
-        s = s[commit[-1].end():]  # 围绕……力争2019年全市低收入人口人均年收入 -> after 力争
+    if commit and _cjk_len(s[commit[-1].end() :]) >= 2:
+        s = s[commit[-1].end() :]  # 围绕……力争2019年全市低收入人口人均年收入 -> after 力争
     while True:
         t = _TIME_HEAD.sub("", s)
         s = t if _cjk_len(t) >= 2 else s
         m = head.match(s)
         if not m or len(s) <= m.end() + 1:
             break
-        s = s[m.end():]
+        s = s[m.end() :]
     if not keep_verb:
         m = verbs.match(s)
-        if m and len(s) - m.end() >= 2 and s[m.end():] not in _cues("scope"):
-            s = s[m.end():]
+        if m and len(s) - m.end() >= 2 and s[m.end() :] not in _cues("scope"):
+            s = s[m.end() :]
         cut = max((m.end() for m in splits.finditer(s)), default=0)
         rest = s[cut:]
         if cut and _cjk_len(rest) >= 2 and rest not in _cues("scope"):
@@ -272,7 +279,13 @@ def _strip_tail(s: str) -> str:
     changed = True
     while changed and s:
         changed = False
-        for w in _cues("neutral") + _cues("ge") + _cues("le") + _cues("approx") + ["分别", "的", "、", "按照", "按", "从", "由"]:
+        for w in (
+            _cues("neutral")
+            + _cues("ge")
+            + _cues("le")
+            + _cues("approx")
+            + ["分别", "的", "、", "按照", "按", "从", "由"]
+        ):
             if s.endswith(w) and len(s) > len(w):
                 s, changed = s[: -len(w)], True
                 break
@@ -280,7 +293,7 @@ def _strip_tail(s: str) -> str:
 
 
 def _cjk_len(s: str) -> int:
-    return len(_CJK_CHAR.findall(s))
+    return len(CJK.findall(s))
 
 
 def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
@@ -295,7 +308,7 @@ def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
     base = ""
     i, w = _nearest(left, _cues("neutral") + [c for c in _cues("ge") + _cues("le") if c not in _SUFFIX_ONLY])
     if w:
-        tail = left[i + len(w):]
+        tail = left[i + len(w) :]
         if _RATE_BASE.fullmatch(tail or "-"):
             base, left = tail, left[:i]  # 不低于每人每月300元: the base of the rate
         elif tail.endswith("的"):
@@ -309,8 +322,11 @@ def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
     if trailing_base and not base:
         base, left = trailing_base.group(0), left[: trailing_base.start()]  # 领取了每月 | 55元
     l_phrase = _strip_head(_strip_tail(left.strip()), keep_verb=unit in _PERSON_UNITS)
-    verbal = (_cjk_len(l_phrase) <= 2 or l_phrase.startswith("的")
-              or l_phrase.endswith(("了", "着", "过", *_cues("verb"), *_cues("scope"))))
+    verbal = (
+        _cjk_len(l_phrase) <= 2
+        or l_phrase.startswith("的")
+        or l_phrase.endswith(("了", "着", "过", *_cues("verb"), *_cues("scope")))
+    )
     if unit_class in ("percent", "percent_point") or of:
         use_right = bool(r) and verbal
     else:
@@ -321,7 +337,7 @@ def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
     return phrase.strip()[:40]
 
 
-_PER_UNIT = re.compile(r"\s*/\s*([\u4e00-\u9fff]{1,2})")
+_PER_UNIT = re.compile(rf"\s*/\s*([{CJK_RANGE}]{{1,2}})")
 _SUFFIX_ONLY = ("以上", "以下", "以内", "之内", "内", "左右", "余", "多")
 
 
@@ -338,7 +354,12 @@ def _nearest(text: str, words: list[str]) -> tuple[int, str]:
 
 def _prefix_comparator(left: str) -> str:
     """The comparator of the comparator word nearest before the number (不低于 80%)."""
-    roles = {w: sym for role, sym in (("ge", ">="), ("le", "<="), ("approx", "~")) for w in _cues(role) if w not in _SUFFIX_ONLY}
+    roles = {
+        w: sym
+        for role, sym in (("ge", ">="), ("le", "<="), ("approx", "~"))
+        for w in _cues(role)
+        if w not in _SUFFIX_ONLY
+    }
     _, w = _nearest(left, list(roles))
     return roles.get(w, "=")
 
@@ -375,7 +396,7 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
         first = seg.lstrip()
         lead = len(seg) - len(first)
         if sec.label_raw and first.startswith(sec.label_raw):
-            seg = seg[:lead] + " " * len(sec.label_raw) + seg[lead + len(sec.label_raw):]
+            seg = seg[:lead] + " " * len(sec.label_raw) + seg[lead + len(sec.label_raw) :]
         part = sec
         while part.level > 1 and isinstance(part.parent_id, str):
             part = by_id[part.parent_id]
@@ -386,17 +407,19 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
             groups.setdefault(q.group, []).append(q)
         prev_end = 0
         starts = sorted(q.start for q in qs)
-        for gid, members in groups.items():
+        for members in groups.values():
             head, tail = members[0], members[-1]
             s0 = max([m.end() for m in _SENT.finditer(seg, 0, head.start)] or [0])
             s1m = _SENT.search(seg, tail.end)
             s1 = s1m.start() if s1m else len(seg)
-            c0 = max([m.end() for m in _DELIM.finditer(seg, 0, head.start)] + [0, prev_end if prev_end <= head.start else 0])
+            c0 = max(
+                [m.end() for m in _DELIM.finditer(seg, 0, head.start)] + [0, prev_end if prev_end <= head.start else 0]
+            )
             c1m = _DELIM.search(seg, tail.end)
             c1 = min([c1m.start() if c1m else len(seg)] + [x for x in starts if x > tail.end])
-            left, right = seg[c0:head.start], seg[tail.end:c1]
-            sent_left = seg[s0:head.start]
-            after = seg[tail.end:tail.end + 3]
+            left, right = seg[c0 : head.start], seg[tail.end : c1]
+            sent_left = seg[s0 : head.start]
+            after = seg[tail.end : tail.end + 3]
             comp = "="
             for role, sym in (("ge", ">="), ("le", "<="), ("approx", "~")):
                 if any(after.startswith(w) for w in _cues(role) if w in ("以上", "以下", "以内", "之内", "内", "左右")):
@@ -417,18 +440,31 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
             commitment = _first_cue(sent_left, "commitment")
             sentence = _SPACES.sub(" ", seg[s0:s1]).strip()
             for q in members:
-                rows.append(Row(
-                    target_id=f"{doc_id}:{start + q.start}", doc_id=doc_id, section_id=sec.section_id,
-                    value=q.value, value_from=q.value_from, unit=q.unit, raw=q.raw,
-                    comparator=q.comparator if q.comparator != "=" else comp, kind=kind,
-                    indicator=indicator, verb=verb, commitment=commitment, theme_id=None,
-                    sentence=sentence, char_start=start + q.start, char_end=start + q.end,
-                ))
+                rows.append(
+                    Row(
+                        target_id=f"{doc_id}:{start + q.start}",
+                        doc_id=doc_id,
+                        section_id=sec.section_id,
+                        value=q.value,
+                        value_from=q.value_from,
+                        unit=q.unit,
+                        raw=q.raw,
+                        comparator=q.comparator if q.comparator != "=" else comp,
+                        kind=kind,
+                        indicator=indicator,
+                        verb=verb,
+                        commitment=commitment,
+                        theme_id=None,
+                        sentence=sentence,
+                        char_start=start + q.start,
+                        char_end=start + q.end,
+                    )
+                )
             prev_end = tail.end
     return rows
 
 
-_BARE = re.compile(r"(?<![\d.·])(\d{1,4})(?=[\u4e00-\u9fff])")
+_BARE = re.compile(rf"(?<![\d.·])(\d{{1,4}})(?=[{CJK_RANGE}])")
 
 
 def lost_measure_words(masked: str) -> list[Span]:
@@ -439,8 +475,12 @@ def lost_measure_words(masked: str) -> list[Span]:
     not_after = ("年", "月", "日", "号", "届", "级", "周", "岁", "次", "点", "时", "分", "万", "亿", "千", "余", "多")
     out = []
     for m in _BARE.finditer(masked):
-        before, after = masked[max(0, m.start() - 4):m.start()], masked[m.end():]
+        before, after = masked[max(0, m.start() - 4) : m.start()], masked[m.end() :]
         if after.startswith(units + not_after) or not before.endswith(verbs):
             continue
-        out.append(Span(m.start(), m.end(), "lost_measure_word", masked[max(0, m.start() - 4):m.end() + 6].strip(), "flagged"))
+        out.append(
+            Span(
+                m.start(), m.end(), "lost_measure_word", masked[max(0, m.start() - 4) : m.end() + 6].strip(), "flagged"
+            )
+        )
     return out

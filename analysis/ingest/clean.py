@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from . import resources
+from analysis import resources
 
 __all__ = ["Line", "Span", "Cleaned", "split_lines", "scan", "is_body_line", "iso_date", "EDGE_MAX_CHARS"]
 
@@ -110,7 +110,7 @@ def _parse_metadata(lines: list[Line], idx: list[int]) -> tuple[dict[str, str], 
     rx, fields = _key_regex()
     header: dict[str, str] = {}
     used: set[int] = set()
-    for pos, i in enumerate(idx):
+    for i in idx:
         if i in used:
             continue
         s = lines[i].stripped
@@ -121,7 +121,7 @@ def _parse_metadata(lines: list[Line], idx: list[int]) -> tuple[dict[str, str], 
         for k, m in enumerate(ms):
             key = re.sub(r"\s+", "", m.group(1))
             end = ms[k + 1].start() if k + 1 < len(ms) else len(s)
-            value = s[m.end():end].strip()
+            value = s[m.end() : end].strip()
             nxt = i + 1
             # "名    称 :" with the value on the very next line (no blank line between)
             if not value and len(ms) == 1 and nxt < len(lines) and lines[nxt].stripped:
@@ -149,8 +149,10 @@ def _line_span(lines: list[Line], i: int, kind: str, action: str) -> Span:
 
 @functools.lru_cache(maxsize=None)
 def _inline_patterns():
-    return ([re.compile(r[0]) for r in resources.rows("spam.tsv")],
-            [(k, re.compile(rx)) for k, rx in resources.rows("flags.tsv")])
+    return (
+        [re.compile(r[0]) for r in resources.rows("spam.tsv")],
+        [(k, re.compile(rx)) for k, rx in resources.rows("flags.tsv")],
+    )
 
 
 def scan(text: str) -> Cleaned:
@@ -213,7 +215,7 @@ def _mask(text: str, spans: list[Span]) -> str:
             continue
         a = max(sp.start, pos)
         out.append(text[pos:a])
-        out.append(_NOT_NEWLINE.sub(" ", text[a:sp.end]))
+        out.append(_NOT_NEWLINE.sub(" ", text[a : sp.end]))
         pos = sp.end
     out.append(text[pos:])
     return "".join(out)

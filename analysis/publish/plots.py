@@ -10,7 +10,6 @@ colour-blind-safe colours (Okabe-Ito for categories, cividis for heatmaps).
 from __future__ import annotations
 
 import re
-from importlib import resources as _ires
 from pathlib import Path
 
 import matplotlib
@@ -21,33 +20,51 @@ import numpy as np
 import pandas as pd
 from matplotlib import font_manager
 
-__all__ = ["FONT", "OKABE_ITO", "FigureSaver", "table", "source_line", "theme_mix", "outline_overview", "targets_by_theme",
-           "quality_issues", "theme_shares_compare", "specificity", "comparable_targets", "similarity_heatmap",
-           "distinctive_terms", "silhouette", "cluster_sizes", "cluster_theme_agreement"]
+from analysis.publish.fonts import FONT, font_path
 
-FONT = "Noto Sans CJK SC"
+__all__ = [
+    "FONT",
+    "OKABE_ITO",
+    "FigureSaver",
+    "table",
+    "source_line",
+    "theme_mix",
+    "outline_overview",
+    "targets_by_theme",
+    "quality_issues",
+    "theme_shares_compare",
+    "specificity",
+    "comparable_targets",
+    "similarity_heatmap",
+    "distinctive_terms",
+    "silhouette",
+    "cluster_sizes",
+    "cluster_theme_agreement",
+]
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SIZE = (12.8, 7.2)
 
 
 def _register_font() -> None:
-    path = Path(str(_ires.files("mplfonts").joinpath("fonts").joinpath("NotoSansCJKsc-Regular.otf")))
-    font_manager.fontManager.addfont(str(path))
-    matplotlib.rcParams.update({
-        "font.family": [FONT],
-        "axes.unicode_minus": False,
-        "figure.figsize": SIZE,
-        "figure.dpi": 100,
-        "savefig.dpi": 200,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.titlesize": 18,
-        "axes.labelsize": 14,
-        "xtick.labelsize": 12,
-        "ytick.labelsize": 12,
-        "legend.fontsize": 12,
-        "svg.fonttype": "path",  # SVGs render the same without the font installed
-    })
+    font_manager.fontManager.addfont(str(font_path()))
+    matplotlib.rcParams.update(
+        {
+            "font.family": [FONT],
+            "axes.unicode_minus": False,
+            "figure.figsize": SIZE,
+            "figure.dpi": 100,
+            "savefig.dpi": 200,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titlesize": 18,
+            "axes.labelsize": 14,
+            "xtick.labelsize": 12,
+            "ytick.labelsize": 12,
+            "legend.fontsize": 12,
+            "svg.fonttype": "path",  # SVGs render the same without the font installed
+        }
+    )
 
 
 _register_font()
@@ -77,8 +94,12 @@ class FigureSaver:
 def table(df: pd.DataFrame, formats: dict | None = None, precision: int = 2):
     """A readable table for a notebook: no index, text left-aligned, numbers formatted."""
     numeric = {c: (lambda v: f"{v:,.10g}") for c in df.columns if pd.api.types.is_float_dtype(df[c])}
-    return (df.style.hide(axis="index").format(dict(numeric, **(formats or {})), precision=precision, na_rep="")
-            .set_properties(**{"text-align": "left"}).set_table_styles([{"selector": "th", "props": [("text-align", "left")]}]))
+    return (
+        df.style.hide(axis="index")
+        .format(dict(numeric, **(formats or {})), precision=precision, na_rep="")
+        .set_properties(**{"text-align": "left"})
+        .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+    )
 
 
 def source_line(documents: pd.DataFrame) -> str:
@@ -138,16 +159,28 @@ def theme_mix(shares: pd.DataFrame, source: str, names: pd.DataFrame | None = No
     fig, ax = plt.subplots()
     y = np.arange(len(d))
     ax.barh(y, d.share * 100, color=OKABE_ITO[0])
-    ax.errorbar(d.share * 100, y, xerr=[(d.share - d.lo) * 100, (d.hi - d.share) * 100], fmt="none", ecolor="#333333", capsize=3)
+    ax.errorbar(
+        d.share * 100, y, xerr=[(d.share - d.lo) * 100, (d.hi - d.share) * 100], fmt="none", ecolor="#333333", capsize=3
+    )
     ax.set_yticks(y, [_theme_label(t, names) for t in d.theme_id])
     ax.set_xlim(0, max(5, float(d.hi.max()) * 100 * 1.1))
-    return _finish(fig, ax, "Share of the plan's text by theme (90% bootstrap interval)", "Share of characters in leaf sections (%)", "", source)
+    return _finish(
+        fig,
+        ax,
+        "Share of the plan's text by theme (90% bootstrap interval)",
+        "Share of characters in leaf sections (%)",
+        "",
+        source,
+    )
 
 
 def outline_overview(sections: pd.DataFrame, source: str) -> plt.Figure:
     """Characters per part, split into items: how the document is built."""
     parts = sections[sections.level == 1]
-    sizes = [(p.title[:14], int(p.char_end - p.char_start), int((sections.parent_id == p.section_id).sum())) for p in parts.itertuples()]
+    sizes = [
+        (p.title[:14], int(p.char_end - p.char_start), int((sections.parent_id == p.section_id).sum()))
+        for p in parts.itertuples()
+    ]
     fig, ax = plt.subplots()
     y = np.arange(len(sizes))[::-1]
     ax.barh(y, [s[1] for s in sizes], color=OKABE_ITO[4])
@@ -181,7 +214,9 @@ def targets_by_theme(targets: pd.DataFrame, source: str, names: pd.DataFrame | N
 def quality_issues(issues: pd.DataFrame, source: str) -> plt.Figure:
     """What cleaning removed, repaired or flagged in the source."""
     if issues.empty:
-        return _empty("Quality issues found in the source", "No quality issues: nothing was removed, repaired or flagged", source)
+        return _empty(
+            "Quality issues found in the source", "No quality issues: nothing was removed, repaired or flagged", source
+        )
     fig, ax = _stacked_barh(issues.groupby(["kind", "action"]).size().unstack(fill_value=0))
     ax.legend(title="action", loc="lower right", frameon=False)
     ax.xaxis.get_major_locator().set_params(integer=True)
@@ -200,7 +235,9 @@ def theme_shares_compare(wide: pd.DataFrame, source: str, names: pd.DataFrame | 
     ax.set_yticks(y, [_theme_label(t, names) for t in wide.index])
     handles, labels = ax.get_legend_handles_labels()
     ax.legend(handles[::-1], labels[::-1], loc="lower right", frameon=False)  # same order as the bars
-    return _finish(fig, ax, "Share of text by theme, document by document", "Share of characters in leaf sections (%)", "", source)
+    return _finish(
+        fig, ax, "Share of text by theme, document by document", "Share of characters in leaf sections (%)", "", source
+    )
 
 
 def specificity(spec: pd.DataFrame, source: str) -> plt.Figure:
@@ -232,8 +269,15 @@ def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
         for (doc, kind), x in d.groupby(["doc_id", "kind"], sort=False):
             filled = kind == "target"
             dodge = (docs.index(doc) - (len(docs) - 1) / 2) * 0.12  # documents of one year side by side
-            ax.scatter(x.year + dodge, x.value, s=70, zorder=3, color=colour[doc] if filled else "white",
-                       edgecolors=colour[doc], linewidths=2)
+            ax.scatter(
+                x.year + dodge,
+                x.value,
+                s=70,
+                zorder=3,
+                color=colour[doc] if filled else "white",
+                edgecolors=colour[doc],
+                linewidths=2,
+            )
         ax.set_title(f"{d.group_label.iloc[0]} ({d.unit.iloc[0]})", fontsize=13, loc="left")
         ax.set_ylim(0, float(d.value.max()) * 1.15)
         ax.set_xlim(min(comp.year) - 0.8, max(comp.year) + 0.8)
@@ -242,8 +286,20 @@ def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.10g}"))
     handles = [matplotlib.lines.Line2D([], [], marker="o", linestyle="", color=colour[d], markersize=9) for d in docs]
     fig.legend(handles, docs, loc="upper left", bbox_to_anchor=(0.01, 0.93), frameon=False, ncol=min(len(docs), 6))
-    fig.suptitle("Comparable targets: the same indicator, in the same unit, in different documents", x=0.01, ha="left", fontsize=18)
-    fig.text(0.99, 0.905, "filled: target · hollow: actual (result or standard in force)", ha="right", fontsize=11, color="#555555")
+    fig.suptitle(
+        "Comparable targets: the same indicator, in the same unit, in different documents",
+        x=0.01,
+        ha="left",
+        fontsize=18,
+    )
+    fig.text(
+        0.99,
+        0.905,
+        "filled: target · hollow: actual (result or standard in force)",
+        ha="right",
+        fontsize=11,
+        color="#555555",
+    )
     fig.text(0.01, 0.01, source, fontsize=10, color="#555555")
     fig.tight_layout(rect=(0, 0.04, 1, 0.88))
     return fig
@@ -292,17 +348,27 @@ def silhouette(sil: pd.DataFrame, chosen: int, source: str) -> plt.Figure:
     ax.set_ylim(0, max(0.05, float(sil.silhouette.max()) * 1.2))
     ax.legend(frameon=False)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    return _finish(fig, ax, "Silhouette of the section clustering by number of clusters", "k (number of clusters)",
-                   "Mean silhouette (cosine)", source)
+    return _finish(
+        fig,
+        ax,
+        "Silhouette of the section clustering by number of clusters",
+        "k (number of clusters)",
+        "Mean silhouette (cosine)",
+        source,
+    )
 
 
 def cluster_sizes(clusters: pd.DataFrame, source: str) -> plt.Figure:
     """Sections per cluster, stacked by document."""
     c = clusters.assign(doc_id=clusters.section_id.str.split(":").str[0])
-    fig, ax = _stacked_barh(c.pivot_table(index="cluster_label", columns="doc_id", values="section_id", aggfunc="count", fill_value=0))
+    fig, ax = _stacked_barh(
+        c.pivot_table(index="cluster_label", columns="doc_id", values="section_id", aggfunc="count", fill_value=0)
+    )
     ax.legend(loc="lower right", frameon=False)
     ax.tick_params(axis="y", labelsize=10)
-    return _finish(fig, ax, "Clusters of sections (labelled by their top terms), by document", "Number of sections", "", source)
+    return _finish(
+        fig, ax, "Clusters of sections (labelled by their top terms), by document", "Number of sections", "", source
+    )
 
 
 def cluster_theme_agreement(crosstab: pd.DataFrame, source: str, names: pd.DataFrame | None = None) -> plt.Figure:

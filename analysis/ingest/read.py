@@ -19,9 +19,10 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from .errors import UserError
+from analysis.errors import UserError
+from analysis.zh import CJK
 
-__all__ = ["Decoded", "decode_bytes", "read_bytes", "read_document", "normalize", "sha256_bytes"]
+__all__ = ["Decoded", "decode_bytes", "read_bytes", "normalize", "sha256_bytes"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -88,7 +89,9 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
             try:
                 return data.decode(enc), enc
             except UnicodeDecodeError as exc:
-                raise UserError(f"{name}: starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason})") from None
+                raise UserError(
+                    f"{name}: starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason})"
+                ) from None
     if b"\x00" not in data:
         try:
             return data.decode("utf-8"), "utf-8"
@@ -117,7 +120,7 @@ def decode_bytes(data: bytes, name: str = "input") -> Decoded:
     norm = normalize(text)
     pre = _drop_zero_width(_normalize_newlines(text))
     # CJK unified ideographs and ASCII never change under NFKC: only look at the rest
-    odd = {c for c in set(pre) if c > "\x7f" and not ("\u4e00" <= c <= "\u9fff") and not _KEEP.match(c)}
+    odd = {c for c in set(pre) if c > "\x7f" and not CJK.match(c) and not _KEEP.match(c)}
     changed = sum(pre.count(c) for c in odd if unicodedata.normalize("NFKC", c) != c)
     return Decoded(text=norm, encoding=enc, sha256=sha256_bytes(data), changed_chars=changed)
 
@@ -137,12 +140,3 @@ def read_bytes(path: str | Path) -> bytes:
         raise UserError(f"{p}: is a directory, not a text file") from None
     except OSError as exc:
         raise UserError(f"{p}: cannot be read ({exc.strerror})") from None
-
-
-def read_document(path: str | Path) -> Decoded:
-    """Read and decode a document file.
-
-    Raises:
-        UserError: missing, unreadable, binary or undecodable file.
-    """
-    return decode_bytes(read_bytes(path), str(path))

@@ -11,8 +11,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from .result import DocResult
-from .terms import cluster_counts, count_matrix, distinctive_counts, group_counts, similarity_counts
+from analysis.corpus.clusters import cluster_counts
+from analysis.corpus.distinctive import distinctive_counts
+from analysis.corpus.similarity import similarity_counts
+from analysis.corpus.vocab import count_matrix, group_counts
+from analysis.result import DocResult
 
 __all__ = ["SectionCounts", "analyze", "clustering_input", "prepare_analysis"]
 
@@ -53,23 +56,44 @@ class SectionCounts:
                 clustered.append(row.section_id in leaves)
                 term_lists.append(r.terms[row.section_id])
         C, vocab = count_matrix(term_lists)
-        return cls(np.array([r.doc_id for r in results], dtype=object), np.array(owner, dtype=np.int64),
-                   np.array(sections, dtype=object), np.array(clustered, dtype=bool), C, vocab)
+        return cls(
+            np.array([r.doc_id for r in results], dtype=object),
+            np.array(owner, dtype=np.int64),
+            np.array(sections, dtype=object),
+            np.array(clustered, dtype=bool),
+            C,
+            vocab,
+        )
 
     def save(self, path: Path) -> None:
         """Write to ``path`` (an .npz file; strings stored as fixed-width unicode, not pickled)."""
         C = self.counts
         with path.open("wb") as fh:
-            np.savez(fh, doc_ids=self.doc_ids.astype(str), owner=self.owner, section_ids=self.section_ids.astype(str),
-                     clustered=self.clustered, data=C.data, indices=C.indices, indptr=C.indptr,
-                     shape=np.array(C.shape), vocab=self.vocab.astype(str))
+            np.savez(
+                fh,
+                doc_ids=self.doc_ids.astype(str),
+                owner=self.owner,
+                section_ids=self.section_ids.astype(str),
+                clustered=self.clustered,
+                data=C.data,
+                indices=C.indices,
+                indptr=C.indptr,
+                shape=np.array(C.shape),
+                vocab=self.vocab.astype(str),
+            )
 
     @classmethod
     def load(cls, path: Path) -> "SectionCounts":
         with np.load(path, allow_pickle=False) as z:
             C = sp.csr_matrix((z["data"], z["indices"], z["indptr"]), shape=tuple(z["shape"]))
-            return cls(z["doc_ids"].astype(object), z["owner"], z["section_ids"].astype(object), z["clustered"], C,
-                       z["vocab"].astype(object))
+            return cls(
+                z["doc_ids"].astype(object),
+                z["owner"],
+                z["section_ids"].astype(object),
+                z["clustered"],
+                C,
+                z["vocab"].astype(object),
+            )
 
     @classmethod
     def combine(cls, parts: list["SectionCounts"], doc_ids: list[str]) -> "SectionCounts":
@@ -90,7 +114,9 @@ class SectionCounts:
             # vocab is sorted, so mapping a part's sorted columns into it keeps each row sorted
             cols = np.searchsorted(vocab, p.vocab)[p.counts.indices].astype(p.counts.indices.dtype)
             blocks.append(sp.csr_matrix((p.counts.data, cols, p.counts.indptr), shape=(p.counts.shape[0], len(vocab))))
-            row_doc.append(np.array([pos.get(d, -1) if source[d] == i else -1 for d in p.doc_ids], dtype=np.int64)[p.owner])
+            row_doc.append(
+                np.array([pos.get(d, -1) if source[d] == i else -1 for d in p.doc_ids], dtype=np.int64)[p.owner]
+            )
         row_doc = np.concatenate(row_doc)
         rows = np.flatnonzero(row_doc >= 0)
         rows = rows[np.argsort(row_doc[rows], kind="stable")]
@@ -123,7 +149,11 @@ def _cached_k(path: Path | None, n: int, min_df: int) -> int | None:
         c = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if c.get("min_df") == min_df and c.get("n_sections") and abs(n - c["n_sections"]) <= K_REUSE_TOLERANCE * c["n_sections"]:
+    if (
+        c.get("min_df") == min_df
+        and c.get("n_sections")
+        and abs(n - c["n_sections"]) <= K_REUSE_TOLERANCE * c["n_sections"]
+    ):
         return int(c["k"])
     return None
 
@@ -135,8 +165,9 @@ def prepare_analysis() -> None:
     import sklearn.feature_extraction.text  # noqa: F401
 
 
-def analyze(sc: SectionCounts, k: int | None = None, min_df: int = 2, seed: int = 0,
-            k_cache: Path | None = None) -> dict[str, pd.DataFrame]:
+def analyze(
+    sc: SectionCounts, k: int | None = None, min_df: int = 2, seed: int = 0, k_cache: Path | None = None
+) -> dict[str, pd.DataFrame]:
     """``section_clusters``, ``cluster_terms``, ``doc_similarity`` and ``distinctive_terms``, each
     validated against its schema.
 
@@ -148,13 +179,18 @@ def analyze(sc: SectionCounts, k: int | None = None, min_df: int = 2, seed: int 
     """
     doc_ids = sc.doc_ids.tolist()
     D = group_counts(sc.owner, len(doc_ids), sc.counts)
-    out = {"doc_similarity": similarity_counts(doc_ids, D), "distinctive_terms": distinctive_counts(doc_ids, D, sc.vocab)}
+    out = {
+        "doc_similarity": similarity_counts(doc_ids, D),
+        "distinctive_terms": distinctive_counts(doc_ids, D, sc.vocab),
+    }
     leaf = np.flatnonzero(sc.clustered)
     ids = sc.section_ids[leaf].tolist()
     C = sc.counts[leaf]
     chosen = k or _cached_k(k_cache, len(ids), min_df)
     if len(ids) >= 2:
-        out["section_clusters"], out["cluster_terms"] = cluster_counts(ids, C, sc.vocab, k=chosen, min_df=min_df, seed=seed)
+        out["section_clusters"], out["cluster_terms"] = cluster_counts(
+            ids, C, sc.vocab, k=chosen, min_df=min_df, seed=seed
+        )
         if k_cache is not None and not chosen:
             k = int(out["section_clusters"].k.iloc[0])
             k_cache.write_text(json.dumps({"k": k, "n_sections": len(ids), "min_df": min_df}), encoding="utf-8")

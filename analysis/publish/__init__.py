@@ -1,0 +1,9 @@
+"""Publish stage: comparisons, charts and reports for analysts.
+
+Module map:
+
+- :mod:`~analysis.publish.compare`: the comparison tables the notebooks show;
+- :mod:`~analysis.publish.plots`: charts (PNG and SVG) with the CJK font;
+- :mod:`~analysis.publish.fonts`: where that font lives;
+- :mod:`~analysis.publish.report`: notebooks run with papermill into HTML reports.
+"""
