@@ -22,10 +22,14 @@ build: $(STAMP)
 report: $(STAMP)
 	$(VENV)/bin/minzheng report
 
+# JupyterLab is an extra ([lab]); headless (no browser), and as root when run as root
+LAB_FLAGS := --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,lab]'
 	$(PY) -m ipykernel install --sys-prefix --name minzheng --display-name "minzheng (.venv)"
 	$(VENV)/bin/jupytext --sync notebooks/*.py
-	cd notebooks && ../$(VENV)/bin/jupyter lab
+	cd notebooks && ../$(VENV)/bin/jupyter lab $(LAB_FLAGS)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -16,6 +16,7 @@ import pickle
 from collections.abc import Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
+from importlib import metadata
 from itertools import chain
 from pathlib import Path
 
@@ -27,7 +28,9 @@ from tqdm import tqdm
 
 from analysis import manifest as mf
 from analysis.corpus.analyze import SectionCounts, analyze, prepare_analysis
-from analysis.ingest.read import sha256_bytes
+from analysis.errors import log
+from analysis.ingest.read import read_bytes, sha256_bytes
+from analysis.params import Interval, progress_off, validate_params
 from analysis.result import DocResult
 from analysis.schema import frame, validate
 from analysis.store import Paths, Tables, to_arrow, write_table
@@ -55,6 +58,9 @@ def code_fingerprint() -> str:
     """Hash of the package's code and resources: a cached result is reused only when both
     the document and the code that processed it are unchanged."""
     h = hashlib.sha256()
+    # the libraries whose output the per-document stages keep (tokens, numerals, decoding)
+    for dist in ("jieba", "cn2an", "charset-normalizer"):
+        h.update(f"{dist}=={metadata.version(dist)}".encode())
     pkg = Path(__file__).parent
     # every file of the package, whatever its suffix (a codebook.toml edit must reach every
     # document), but not Python's byte-code caches
@@ -178,6 +184,7 @@ def _gc_paused():
             gc.enable()
 
 
+@validate_params(workers=[Interval(1, None, integer=True), None], progress=[{True, False}])
 @_gc_paused()
 def build(root: Path | str = ".", workers: int | None = None, progress: bool = True) -> Tables:
     """Build every table from the manifest and raw files.
@@ -200,25 +207,26 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
     paths = Paths(Path(root))
     man = mf.load(paths.manifest, paths.raw)
     for name in mf.unlisted_files(man, paths.raw):
-        mf.warn(f"{paths.raw / name} has no row in {paths.manifest}; it is not built (add it with `minzheng add`)")
+        log.warning(f"{paths.raw / name} has no row in {paths.manifest}; it is not built (add it with `minzheng add`)")
 
     fp = code_fingerprint()
     paths.cache.mkdir(parents=True, exist_ok=True)
     prev = _Previous.find(paths, fp)
     keys, kept, cached, todo = {}, [], [], []
+    jobs = {}
     for doc_id, file, genre in zip(*(man[c].tolist() for c in ("doc_id", "file", "genre"))):
-        data = (paths.raw / file).read_bytes()
+        data = read_bytes(paths.raw / file)
         keys[doc_id] = key = _doc_key(data, doc_id, genre, fp)
-        pkl = paths.cache / f"{key}.pkl"
+        jobs[doc_id] = job = (data, doc_id, str(paths.raw / file), genre, paths.cache / f"{key}.pkl")
         if prev and prev.keys.get(doc_id) == key:
             kept.append(doc_id)
-        elif pkl.exists():
-            cached.append((doc_id, pkl))
+        elif job[-1].exists():
+            cached.append((doc_id, job[-1]))
         else:
-            todo.append((data, doc_id, str(paths.raw / file), genre, pkl))
+            todo.append(job)
 
     workers = workers or os.cpu_count() or 1
-    bar = tqdm(total=len(man), desc="documents", unit="doc", disable=not progress)
+    bar = tqdm(total=len(man), desc="documents", unit="doc", disable=progress_off(progress))
     use_pool = workers > 1 and todo and (len(todo) >= POOL_MIN_DOCS or len(kept) + len(cached) >= OVERLAP_MIN_CACHED)
     pool = ProcessPoolExecutor(max_workers=min(workers, len(todo))) if use_pool else None
     # pyarrow reads and writes without the GIL, so tables are read and written in threads
@@ -233,8 +241,7 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
         prepare_analysis()
         bar.update(len(kept))
         for doc_id, pkl in cached:
-            with pkl.open("rb") as fh:
-                results[doc_id] = pickle.load(fh)
+            results[doc_id] = _load(pkl) or _run(jobs[doc_id])
         bar.update(len(cached))
         for job, res in zip(todo, done if pool else map(_run, todo)):
             results[job[1]] = res
@@ -270,6 +277,7 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
     files = [f"{t}.parquet" for t in tables] + [f".cache/{_COUNTS}"]
     state = {"fingerprint": fp, "docs": keys, "files": {f: _stamp(paths.processed / f) for f in files}}
     (paths.cache / _STATE).write_text(json.dumps(state), encoding="utf-8")
+    _prune(paths.cache, set(keys.values()))
     return Tables(tables)
 
 
@@ -293,10 +301,39 @@ class _Inline(Executor):
 
 
 def _save(key: Path, res: DocResult) -> None:
-    tmp = key.with_suffix(".tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump(res, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(key)
+    tmp = key.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            pickle.dump(res, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(key)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _load(pkl: Path) -> DocResult | None:
+    """A cached result, or None when the entry is unreadable (truncated by a crash, written
+    by another version): it is then removed and the document processed again."""
+    try:
+        with pkl.open("rb") as fh:
+            res = pickle.load(fh)
+        if isinstance(res, DocResult):
+            return res
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, IndexError, TypeError, ValueError):
+        pass
+    log.warning("cache entry %s is unreadable; the document is processed again", pkl.name)
+    pkl.unlink(missing_ok=True)
+    return None
+
+
+def _prune(cache: Path, keys: set[str]) -> None:
+    """Remove cache entries of documents no longer in the build (edited, removed, or made by
+    older code) and temporary files left by a build that was stopped."""
+    for p in cache.glob("*.pkl"):
+        if p.stem not in keys:
+            p.unlink(missing_ok=True)
+    for p in cache.glob("*.tmp"):
+        p.unlink(missing_ok=True)
 
 
 #: The build summary lists every document up to this many, else the ones with most issues.

@@ -8,10 +8,13 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import logging
 import math
+import os
 import re
 import shutil
 import sys
+import traceback
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +22,7 @@ import pandas as pd
 from analysis import __version__
 from analysis import manifest as mf
 from analysis.build import build, summary
-from analysis.errors import UserError
+from analysis.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, UserError, log
 from analysis.ingest.metadata import suggest_metadata
 from analysis.ingest.read import read_bytes
 from analysis.result import DocResult
@@ -159,6 +162,8 @@ _FLAGS = {
 
 def cmd_add(args) -> int:
     paths = Paths(Path(args.root))
+    if args.doc_id is not None:
+        mf.check_doc_id(args.doc_id)  # before anything is read or written
     data, name = _read_file(args.file)
     res = _process(data, "new", args.file)
     man = mf.load(paths.manifest, paths.raw) if paths.manifest.exists() else pd.DataFrame(columns=mf.COLUMNS)
@@ -170,7 +175,7 @@ def cmd_add(args) -> int:
             row[field] = value
             guesses.append(f"guessed {field} = {value} (from the {src}); pass {_FLAGS[field]} to override")
     if "doc_id" not in row:
-        row["doc_id"] = _slug(name)
+        row["doc_id"] = _slug(name)[: mf.DOC_ID_MAX].rstrip("-._")
         guesses.append(f"guessed doc_id = {row['doc_id']} (from the file name); pass --doc-id to override")
     if row.get("year") and "period" not in row:
         row["period"] = "annual"
@@ -186,7 +191,7 @@ def cmd_add(args) -> int:
     if dest.exists():
         raise UserError(f"{dest} already exists; not overwriting it (pass another --doc-id)")
     for g in guesses:
-        print(g, file=sys.stderr)
+        log.info(g)
     paths.raw.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(args.file, dest)
     mf.append_row(paths.manifest, row)
@@ -242,8 +247,28 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Format(logging.Formatter):
+    """``minzheng: warning: …`` for warnings and errors, the bare message for notes."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        msg = record.getMessage()
+        return f"minzheng: {record.levelname.lower()}: {msg}" if record.levelno >= logging.WARNING else msg
+
+
+def _setup_logging() -> None:
+    if not any(getattr(h, "_minzheng", False) for h in log.handlers):
+        h = logging.StreamHandler(sys.stderr)
+        h.setFormatter(_Format())
+        h._minzheng = True
+        log.addHandler(h)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; the exit codes are those of :mod:`analysis.errors`."""
     args = _parser().parse_args(argv)
+    _setup_logging()
     try:
         return args.func(args)
     except UserError as exc:
@@ -251,9 +276,19 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         print("minzheng: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        return 0
+        return EXIT_OK
+    except Exception as exc:
+        if os.environ.get("MINZHENG_DEBUG"):
+            raise
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        print(
+            f"minzheng: internal error: {type(exc).__name__}: {exc} (at {Path(where.filename).name}:{where.lineno}; "
+            "MINZHENG_DEBUG=1 shows the traceback; please report it)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
 
 
 def run() -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import re
-import sys
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.errors import UserError
 
-__all__ = ["COLUMNS", "REQUIRED", "load", "append_row", "unlisted_files"]
+__all__ = ["COLUMNS", "REQUIRED", "DOC_ID_MAX", "load", "append_row", "unlisted_files", "check_doc_id"]
 
 COLUMNS = [
     "doc_id",
@@ -32,6 +31,8 @@ COLUMNS = [
 REQUIRED = ["doc_id", "file", "jurisdiction_zh", "year", "genre"]
 _DOC_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _YEAR = re.compile(r"\d{4}")
+#: A file name with no folder part (no / or \\) and not hidden.
+_FILE = re.compile(r"[^/\\\x00]+")
 
 
 def load(path: Path, raw_dir: Path) -> pd.DataFrame:
@@ -64,18 +65,44 @@ def load(path: Path, raw_dir: Path) -> pd.DataFrame:
         for c in REQUIRED:
             if not row[c].strip():
                 raise UserError(f"{path}:{line}: document {name} has no {c}: fill it in")
-        if not _DOC_ID.fullmatch(row["doc_id"]):
-            raise UserError(
-                f"{path}:{line}: doc_id '{row['doc_id']}' must be lower-case letters, digits, '-', '.' or '_'"
-            )
+        check_doc_id(row["doc_id"], f"{path}:{line}: ")
         if row["doc_id"] in seen:
             raise UserError(f"{path}:{line}: duplicate doc_id '{row['doc_id']}' (first on line {seen[row['doc_id']]})")
         seen[row["doc_id"]] = line
         if not _YEAR.fullmatch(row["year"].strip()):
             raise UserError(f"{path}:{line}: document {name} has year '{row['year']}', expected four digits")
-        if row["file"] not in files:
-            raise UserError(f"{path}:{line}: document {name} names file '{row['file']}', which is not in {raw_dir}")
+        _check_file(row["file"], raw_dir, files, f"{path}:{line}: document {name}")
     return df[COLUMNS + [c for c in df.columns if c not in COLUMNS]]
+
+
+#: Longest doc_id: it names files (data/raw/<doc_id>.txt, report pages), which most file
+#: systems cap at 255 bytes.
+DOC_ID_MAX = 100
+
+
+def check_doc_id(doc_id: str, where: str = "") -> None:
+    """A doc_id names files and report pages: lower-case letters, digits, '-', '.', '_'.
+
+    Raises:
+        UserError: anything else (a path, a space, a newline, upper case, too long).
+    """
+    if not _DOC_ID.fullmatch(doc_id) or len(doc_id) > DOC_ID_MAX:
+        raise UserError(
+            f"{where}doc_id {doc_id!r} must be lower-case letters, digits, '-', '.' or '_' "
+            f"(at most {DOC_ID_MAX}), starting with a letter or digit"
+        )
+
+
+def _check_file(file: str, raw_dir: Path, files: set[str], where: str) -> None:
+    """A manifest's ``file`` must name a regular file directly inside ``raw_dir``: no folders,
+    no ``..``, no absolute path and no link that leads out of it."""
+    if not _FILE.fullmatch(file) or file in (".", ".."):
+        raise UserError(f"{where} names file '{file}': give a file name inside {raw_dir}, without folders")
+    if file not in files:
+        raise UserError(f"{where} names file '{file}', which is not in {raw_dir}")
+    target = (raw_dir / file).resolve()
+    if not target.is_relative_to(raw_dir.resolve()):
+        raise UserError(f"{where} names file '{file}', a link to {target} outside {raw_dir}; copy the file in instead")
 
 
 def unlisted_files(df: pd.DataFrame, raw_dir: Path) -> list[str]:
@@ -99,7 +126,3 @@ def append_row(path: Path, row: dict[str, str]) -> None:
         elif needs_nl:
             fh.write("\n")
         csv.writer(fh, lineterminator="\n").writerow([row.get(c, "") for c in COLUMNS])
-
-
-def warn(msg: str) -> None:
-    print(f"warning: {msg}", file=sys.stderr)

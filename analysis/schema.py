@@ -7,11 +7,23 @@ A column name means the same thing in every table (``doc_id``, ``section_id``,
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Mapping
 
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["TABLES", "COLUMNS", "validate", "empty", "describe", "frame", "row_type", "arrow_schema", "leaf_ids"]
+__all__ = [
+    "TABLES",
+    "COLUMNS",
+    "validate",
+    "empty",
+    "describe",
+    "frame",
+    "row_type",
+    "arrow_schema",
+    "leaf_ids",
+    "ancestors",
+]
 
 #: Column -> (pandas dtype, description). Shared by every table that has the column.
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -274,19 +286,43 @@ def describe(table: str) -> pd.DataFrame:
     )
 
 
-def _row_name(table: str) -> str:
-    return f"{table.title().replace('_', '')}Row"
+# One namedtuple class per table, named at module level so that rows pickle (build cache,
+# process pool) and so that tools can see them.
+DocumentsRow = namedtuple("DocumentsRow", TABLES["documents"]["columns"])
+SectionsRow = namedtuple("SectionsRow", TABLES["sections"]["columns"])
+TargetsRow = namedtuple("TargetsRow", TABLES["targets"]["columns"])
+SectionThemesRow = namedtuple("SectionThemesRow", TABLES["section_themes"]["columns"])
+SectionTermsRow = namedtuple("SectionTermsRow", TABLES["section_terms"]["columns"])
+SectionClustersRow = namedtuple("SectionClustersRow", TABLES["section_clusters"]["columns"])
+ClusterTermsRow = namedtuple("ClusterTermsRow", TABLES["cluster_terms"]["columns"])
+DocSimilarityRow = namedtuple("DocSimilarityRow", TABLES["doc_similarity"]["columns"])
+DistinctiveTermsRow = namedtuple("DistinctiveTermsRow", TABLES["distinctive_terms"]["columns"])
+QualityIssuesRow = namedtuple("QualityIssuesRow", TABLES["quality_issues"]["columns"])
+_ROW_TYPES = {
+    "documents": DocumentsRow,
+    "sections": SectionsRow,
+    "targets": TargetsRow,
+    "section_themes": SectionThemesRow,
+    "section_terms": SectionTermsRow,
+    "section_clusters": SectionClustersRow,
+    "cluster_terms": ClusterTermsRow,
+    "doc_similarity": DocSimilarityRow,
+    "distinctive_terms": DistinctiveTermsRow,
+    "quality_issues": QualityIssuesRow,
+}
 
 
-# One namedtuple class per table, defined at module level so that rows pickle (build cache,
-# process pool): SectionsRow, TargetsRow, SectionThemesRow, QualityIssuesRow …
-for _t in TABLES:
-    globals()[_row_name(_t)] = namedtuple(_row_name(_t), TABLES[_t]["columns"])
-
-
-def row_type(table: str):
+def row_type(table: str) -> type:
     """The namedtuple class with the table's columns, for building rows without pandas."""
-    return globals()[_row_name(table)]
+    return _ROW_TYPES[table]
+
+
+def ancestors(section_id: str, parent: Mapping[str, str | None]):
+    """The ids of a section's ancestors, nearest first (``parent`` maps id -> parent id)."""
+    p = parent.get(section_id)
+    while isinstance(p, str):
+        yield p
+        p = parent.get(p)
 
 
 def leaf_ids(records) -> set[str]:

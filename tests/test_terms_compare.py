@@ -290,11 +290,11 @@ def test_the_jieba_snapshot_gives_the_dictionary_jieba_builds(tmp_path, monkeypa
 
     from analysis.corpus import segment
 
-    monkeypatch.setattr(segment, "_snapshot_path", lambda tk: tmp_path / "snapshot.cache")
+    monkeypatch.setenv("MINZHENG_CACHE_DIR", str(tmp_path))
     segment.tokenizer.cache_clear()
     try:
         built = segment.tokenizer()  # no snapshot yet: built by jieba, then saved
-        assert (tmp_path / "snapshot.cache").exists()
+        assert (tmp_path / segment._snapshot_name()).exists()
         segment.tokenizer.cache_clear()
         loaded = segment.tokenizer()
     finally:

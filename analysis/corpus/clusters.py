@@ -7,6 +7,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis.corpus.vocab import count_matrix, group_counts, tfidf, top_per_group
+from analysis.params import Interval, validate_params
 from analysis.schema import validate
 
 __all__ = [
@@ -99,6 +100,7 @@ def best_k(silhouettes: pd.DataFrame, n: int) -> int:
     return int(silhouettes.loc[silhouettes.silhouette.idxmax(), "k"])
 
 
+@validate_params(k=[Interval(1, None, integer=True), None], min_df=[Interval(1, None, integer=True)])
 def cluster_sections(
     section_ids: list[str], term_lists: list[list[str]], k: int | None = None, min_df: int = 2, seed: int = 0
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

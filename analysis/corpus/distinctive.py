@@ -7,6 +7,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from analysis.corpus.vocab import count_matrix, top_per_group
+from analysis.params import Interval, validate_params
 from analysis.schema import validate
 
 __all__ = ["log_odds_dirichlet", "distinctive_terms", "distinctive_counts"]
@@ -49,6 +50,7 @@ def log_odds_dirichlet(
     )
 
 
+@validate_params(top_n=[Interval(1, None, integer=True)], prior_scale=[Interval(0, None, closed="neither")])
 def distinctive_terms(
     groups: dict[str, list[str]], top_n: int = 20, prior_scale: float = 0.1, min_count: int = 2
 ) -> pd.DataFrame:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from analysis import resources
 from analysis.ingest.clean import Span
-from analysis.schema import frame, row_type
+from analysis.schema import ancestors, frame, row_type
 from analysis.zh import CJK, CJK_RANGE, cn_number
 
 __all__ = [
@@ -49,7 +49,11 @@ _RANGE = re.compile(r"^\s*(?:-|—|–|~|～|至|到)\s*$")
 _FROM_TO = re.compile(r"^\s*(?:提高|增加|增长|提升|调整|上调|扩大)?(?:至|到)\s*$")
 _FROM = re.compile(r"(?:从|由)\s*$")
 _RANGE_START = re.compile(rf"({_ARABIC})\s*(?:-|—|–|~|～)\s*$")
-_RIGHT_HEAD = re.compile(r"^(?:以上|以下|以内|之内|内|左右|余|多)")
+#: Comparator words that only stand after a number (50%以上, 100人左右, 2000余张); the
+#: first six also set the comparator, 余 and 多 only widen it.
+_SUFFIX_ONLY = ("以上", "以下", "以内", "之内", "内", "左右", "余", "多")
+_SUFFIX_COMPARATORS = _SUFFIX_ONLY[:6]
+_RIGHT_HEAD = re.compile("^(?:" + "|".join(_SUFFIX_ONLY) + ")")
 _RATE_BASE = re.compile(r"(?:每[^\d,。]{1,6}?)+")
 _TRAILING_BASE = re.compile(r"(?:每[^\d,。每]{1,4})+$")
 _SUBJECT_PREP = re.compile(r"(?:按照|按|以|对|在|为|将)$")
@@ -338,7 +342,6 @@ def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
 
 
 _PER_UNIT = re.compile(rf"\s*/\s*([{CJK_RANGE}]{{1,2}})")
-_SUFFIX_ONLY = ("以上", "以下", "以内", "之内", "内", "左右", "余", "多")
 
 
 def _nearest(text: str, words: list[str]) -> tuple[int, str]:
@@ -389,6 +392,7 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
     default = KIND_BY_GENRE.get(genre, "target")
     Row = row_type("targets")
     by_id = {r.section_id: r for r in sections}
+    parent = {r.section_id: r.parent_id for r in sections}
     rows = []
     for sec in sections:
         start, end = int(sec.char_start), int(sec.own_end)
@@ -397,9 +401,7 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
         lead = len(seg) - len(first)
         if sec.label_raw and first.startswith(sec.label_raw):
             seg = seg[:lead] + " " * len(sec.label_raw) + seg[lead + len(sec.label_raw) :]
-        part = sec
-        while part.level > 1 and isinstance(part.parent_id, str):
-            part = by_id[part.parent_id]
+        part = next((by_id[a] for a in ancestors(sec.section_id, parent) if by_id[a].level == 1), sec)
         context = (_part_kind(part.title) if part.level == 1 else None) or default
         qs = find_quantities(seg)
         groups: dict[int, list[Quantity]] = {}
@@ -422,7 +424,7 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
             after = seg[tail.end : tail.end + 3]
             comp = "="
             for role, sym in (("ge", ">="), ("le", "<="), ("approx", "~")):
-                if any(after.startswith(w) for w in _cues(role) if w in ("以上", "以下", "以内", "之内", "内", "左右")):
+                if any(after.startswith(w) for w in _cues(role) if w in _SUFFIX_COMPARATORS):
                     comp = sym
             if comp == "=":
                 comp = _prefix_comparator(left)

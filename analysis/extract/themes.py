@@ -21,7 +21,8 @@ import pandas as pd
 
 from analysis import resources
 from analysis.corpus.segment import codebook, cut
-from analysis.schema import frame, leaf_ids, row_type
+from analysis.params import Interval, validate_params
+from analysis.schema import ancestors, frame, leaf_ids, row_type
 
 __all__ = [
     "section_listing",
@@ -174,11 +175,9 @@ def classify_records(sections, leaves_only: bool = True, tokens: dict[str, list[
     leaves = leaf_ids(sections)
     for r in (s for s in sections if s.section_id in leaves or not leaves_only):
         anc: dict[str, int] = {}
-        pid = parent.get(r.section_id)
-        while isinstance(pid, str):
+        for pid in ancestors(r.section_id, parent):
             for k, n in title_counts[pid].items():
                 anc[k] = anc.get(k, 0) + n
-            pid = parent.get(pid)
         scores = score_counts(title_counts[r.section_id], anc, body_counts[r.section_id])
         best = max(scores, key=lambda t: (scores[t], -THEMES.index(t)))
         top = scores[best]
@@ -204,6 +203,11 @@ def classify_records(sections, leaves_only: bool = True, tokens: dict[str, list[
     return rows
 
 
+@validate_params(
+    by=[{"chars", "sections"}],
+    n_boot=[Interval(1, None, integer=True)],
+    ci=[Interval(0, 1, closed="neither")],
+)
 def theme_shares(
     section_themes: pd.DataFrame,
     sections: pd.DataFrame,

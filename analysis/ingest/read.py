@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +24,7 @@ from charset_normalizer import from_bytes
 from analysis.errors import UserError
 from analysis.zh import CJK
 
-__all__ = ["Decoded", "decode_bytes", "read_bytes", "normalize", "sha256_bytes"]
+__all__ = ["Decoded", "decode_bytes", "read_bytes", "MAX_DOCUMENT_BYTES", "normalize", "sha256_bytes"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -125,18 +127,37 @@ def decode_bytes(data: bytes, name: str = "input") -> Decoded:
     return Decoded(text=norm, encoding=enc, sha256=sha256_bytes(data), changed_chars=changed)
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """The bytes of a file, or one clear error.
+#: Documents above this size are refused: a work plan is tens of kilobytes, a long
+#: government work report a few hundred; 16 MB is a file that is not one document.
+MAX_DOCUMENT_BYTES = 16 * 2**20
+
+
+def read_bytes(path: str | Path, max_bytes: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """The bytes of a regular file, or one clear error.
+
+    A FIFO, device or socket is refused before it is opened (reading one would block or
+    never end), and so is a file above ``max_bytes``.
 
     Raises:
-        UserError: missing, a directory, or unreadable.
+        UserError: missing, a directory, not a regular file, too large, or unreadable.
     """
     p = Path(path)
     try:
-        return p.read_bytes()
+        st = p.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise UserError(f"{p}: is a directory, not a text file")
+        if not stat.S_ISREG(st.st_mode):
+            raise UserError(f"{p}: not a regular file (a pipe, device or socket); save the text to a file first")
+        if st.st_size > max_bytes:
+            raise UserError(
+                f"{p}: {st.st_size / 2**20:.1f} MB is more than one document "
+                f"(at most {max_bytes / 2**20:.0f} MB); split it into its documents"
+            )
+        # O_NONBLOCK: a file swapped for a pipe after the check still cannot block the open
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            return fh.read(max_bytes + 1)[:max_bytes]
     except FileNotFoundError:
         raise UserError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{p}: is a directory, not a text file") from None
     except OSError as exc:
         raise UserError(f"{p}: cannot be read ({exc.strerror})") from None

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
 
 from analysis import resources
 from analysis.errors import UserError
+from analysis.params import Interval, validate_params
+from analysis.schema import ancestors
 
 __all__ = [
+    "md_text",
     "document_summary",
     "theme_shares_wide",
     "specificity",
@@ -18,6 +22,16 @@ __all__ = [
     "confounding_note",
     "indicator_group",
 ]
+
+
+#: Characters that would make Markdown out of a document's text: links, emphasis, tables.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def md_text(text: str) -> str:
+    """Text from a document or the manifest, safe inside Markdown: HTML escaped (a
+    ``<script>`` shows as text) and Markdown punctuation backslashed (no links, no emphasis)."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
 
 
 def document_summary(documents: pd.DataFrame, doc_id: str, n_targets: int) -> str:
@@ -34,9 +48,9 @@ def document_summary(documents: pd.DataFrame, doc_id: str, n_targets: int) -> st
 
     def val(field: str, default: str = "") -> str:
         v = d.get(field)
-        return default if v is None or pd.isna(v) or str(v) == "" else str(v)
+        return default if v is None or pd.isna(v) or str(v) == "" else md_text(v)
 
-    title = val("title_zh", f"({doc_id}: no title in the source)")
+    title = val("title_zh", md_text(f"({doc_id}: no title in the source)"))
     return (
         f"## {val('jurisdiction_zh')} · {val('year')} · {title}\n\n"
         f"{val('publisher_zh', 'publisher unknown')} · genre **{val('genre')}** · {int(d.n_chars):,} characters · "
@@ -61,12 +75,9 @@ def specificity(documents: pd.DataFrame, sections: pd.DataFrame, targets: pd.Dat
     items = sections[sections.level == 2][["doc_id", "section_id"]]
     hit = set(t.section_id)
     # a commitment in a sub-item counts for its item
-    parent = sections.set_index("section_id").parent_id
+    parent = dict(zip(sections.section_id, sections.parent_id))
     for sid in list(hit):
-        p = parent.get(sid)
-        while isinstance(p, str):
-            hit.add(p)
-            p = parent.get(p)
+        hit.update(ancestors(sid, parent))
     items = items.assign(has_target=items.section_id.isin(hit))
     out = documents[["doc_id", "jurisdiction_zh", "year", "genre", "n_chars"]].copy()
     out["n_items"] = out.doc_id.map(items.groupby("doc_id").size()).fillna(0).astype(int)
@@ -77,6 +88,7 @@ def specificity(documents: pd.DataFrame, sections: pd.DataFrame, targets: pd.Dat
     return out.reset_index(drop=True)
 
 
+@validate_params(kind=[{"target", "actual"}])
 def commitment_mix(targets: pd.DataFrame, kind: str = "target") -> pd.DataFrame:
     """Share of each commitment word (确保, 力争 … or '(none)') among a document's targets."""
     t = targets[targets.kind == kind].assign(commitment=lambda d: d.commitment.fillna("").replace("", "(none)"))
@@ -94,6 +106,7 @@ def indicator_group(indicator: str, unit: str, verb: str = "") -> str | None:
     return None
 
 
+@validate_params(min_docs=[Interval(1, None, integer=True)])
 def comparable_targets(targets: pd.DataFrame, documents: pd.DataFrame, min_docs: int = 2) -> pd.DataFrame:
     """Targets of the same indicator across documents, with each document's place and year.
 
@@ -152,7 +165,7 @@ def confounding_note(documents: pd.DataFrame) -> str:
         )
     if d.jurisdiction_zh.nunique() == 1 and len(years) > 1:
         return (
-            f"All documents come from {d.jurisdiction_zh.iloc[0]} ({years[0]}–{years[-1]}): differences are "
+            f"All documents come from {md_text(d.jurisdiction_zh.iloc[0])} ({years[0]}–{years[-1]}): differences are "
             "changes over time within one jurisdiction, not differences between places."
         )
     if len(years) > 1 and (per_place == 1).mean() > 0.5:

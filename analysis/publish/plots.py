@@ -92,11 +92,13 @@ class FigureSaver:
 
 
 def table(df: pd.DataFrame, formats: dict | None = None, precision: int = 2):
-    """A readable table for a notebook: no index, text left-aligned, numbers formatted."""
+    """A readable table for a notebook: no index, text left-aligned, numbers formatted, and
+    every cell and header HTML-escaped (document text must never become markup)."""
     numeric = {c: (lambda v: f"{v:,.10g}") for c in df.columns if pd.api.types.is_float_dtype(df[c])}
     return (
         df.style.hide(axis="index")
-        .format(dict(numeric, **(formats or {})), precision=precision, na_rep="")
+        .format(dict(numeric, **(formats or {})), precision=precision, na_rep="", escape="html")
+        .format_index(escape="html", axis=1)
         .set_properties(**{"text-align": "left"})
         .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
     )

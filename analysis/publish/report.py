@@ -23,7 +23,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from analysis.build import build, code_fingerprint
-from analysis.errors import UserError
+from analysis.errors import EXIT_FAILED, EXIT_OK, UserError, log
+from analysis.params import Interval, progress_off, validate_params
 from analysis.publish.fonts import font_path
 
 __all__ = ["NOTEBOOKS", "KERNEL", "Job", "jobs_for", "ensure_kernel", "run_report"]
@@ -210,6 +211,7 @@ def _versions() -> dict[str, str]:
     return out
 
 
+@validate_params(only=[set(NOTEBOOKS), None], workers=[Interval(1, None, integer=True), None])
 def run_report(
     root: Path | str = ".",
     out: Path | str | None = None,
@@ -238,7 +240,9 @@ def run_report(
         sources[name] = out / "src" / f"{name}.ipynb"
         _to_ipynb(script, sources[name])
     workers = workers or min(2, os.cpu_count() or 1)
-    bar = tqdm(total=len(jobs), desc="reports", unit="nb", disable=not progress)
+    bar = tqdm(
+        total=len(jobs), desc="reports", unit="nb", disable=progress_off(progress)
+    )  # None: no bar frames in a log file
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_execute, j, sources[j.notebook], out, root) for j in jobs]
         for f in as_completed(futures):
@@ -270,5 +274,5 @@ def run_report(
         f"{len(list((out / 'figures').glob('*.png')))} charts to {out} ({seconds:.0f} s); open {out / 'index.html'}"
     )
     for j in failed:
-        print(f"minzheng: report {j.name} failed: {j.error}", file=sys.stderr)
-    return 1 if failed else 0
+        log.error("report %s failed: %s", j.name, j.error)
+    return EXIT_FAILED if failed else EXIT_OK
