@@ -13,6 +13,10 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
+import tempfile
+import threading
+import time
 from collections.abc import Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -28,7 +32,7 @@ from tqdm import tqdm
 
 from analysis import manifest as mf
 from analysis.corpus.analyze import SectionCounts, analyze, prepare_analysis
-from analysis.errors import log
+from analysis.errors import UserError, log
 from analysis.ingest.read import read_bytes, sha256_bytes
 from analysis.params import Interval, progress_off, validate_params
 from analysis.result import DocResult
@@ -69,6 +73,18 @@ def code_fingerprint() -> str:
             h.update(p.relative_to(pkg).as_posix().encode())
             h.update(p.read_bytes())
     return h.hexdigest()[:16]
+
+
+def _watch_parent(parent: int) -> None:
+    """In each worker: exit once the build that started it is gone (killed with -9), rather
+    than stay blocked writing results that no one will read."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="minzheng-watch-parent").start()
 
 
 def _run(args: tuple[bytes, str, str, str | None, Path]) -> DocResult:
@@ -205,12 +221,25 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
         UserError: a bad manifest, or a document that cannot be read.
     """
     paths = Paths(Path(root))
+    with _locked(paths):
+        return _build(paths, workers, progress)
+
+
+def _build(paths: Paths, workers: int | None, progress: bool) -> Tables:
     man = mf.load(paths.manifest, paths.raw)
     for name in mf.unlisted_files(man, paths.raw):
         log.warning(f"{paths.raw / name} has no row in {paths.manifest}; it is not built (add it with `minzheng add`)")
 
     fp = code_fingerprint()
-    paths.cache.mkdir(parents=True, exist_ok=True)
+    # every folder the build writes is checked before any document is processed
+    staging = _staging(paths)
+    try:
+        return _build_into(paths, man, fp, staging, workers, progress)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _build_into(paths: Paths, man: pd.DataFrame, fp: str, staging: Path, workers: int | None, progress: bool) -> Tables:
     prev = _Previous.find(paths, fp)
     keys, kept, cached, todo = {}, [], [], []
     jobs = {}
@@ -228,7 +257,11 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
     workers = workers or os.cpu_count() or 1
     bar = tqdm(total=len(man), desc="documents", unit="doc", disable=progress_off(progress))
     use_pool = workers > 1 and todo and (len(todo) >= POOL_MIN_DOCS or len(kept) + len(cached) >= OVERLAP_MIN_CACHED)
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(todo))) if use_pool else None
+    pool = (
+        ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_watch_parent, initargs=(os.getpid(),))
+        if use_pool
+        else None
+    )
     # pyarrow reads and writes without the GIL, so tables are read and written in threads
     # while the main thread goes on (one thread only: a one-worker build stays serial)
     io = ThreadPoolExecutor(max_workers=min(workers, 4)) if workers > 1 else _Inline()
@@ -253,32 +286,121 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
 
     order = man.doc_id.tolist()
     fresh = [results[d] for d in order if d in results]
-    # the state goes first and comes back last: a build stopped half-way is not trusted
-    (paths.cache / _STATE).unlink(missing_ok=True)
+    # the new set is written beside the old one and swapped in whole: a reader never sees
+    # new tables beside old ones, and a build stopped half-way leaves the old set intact
     with io:
         written = {}
         for t, rows in DOC_TABLES.items():
             new = to_arrow(frame(chain.from_iterable(getattr(r, rows) for r in fresh), t), t)
-            written[t] = io.submit(_assemble, t, [old[t].result(), new] if kept else [new], order, paths.processed)
+            written[t] = io.submit(_assemble, t, [old[t].result(), new] if kept else [new], order, staging)
         stats = pd.DataFrame(map(_doc_stats, fresh), columns=_DOC_STATS)
         if kept:
             stats = pd.concat([old_stats, stats]) if len(stats) else old_stats
         written["documents"] = io.submit(
-            _assemble, "documents", [to_arrow(_documents(man, stats), "documents")], order, paths.processed
+            _assemble, "documents", [to_arrow(_documents(man, stats), "documents")], order, staging
         )
         counts = SectionCounts.of(fresh)
         if kept:
             counts = SectionCounts.combine([old_counts, counts], order)
-        saved = io.submit(counts.save, paths.cache / _COUNTS)
+        saved = io.submit(counts.save, staging / _COUNTS)
         for t, df in analyze(counts, k_cache=paths.cache / "k.json").items():
-            written[t] = io.submit(_assemble, t, [to_arrow(df, t)], order, paths.processed)
+            written[t] = io.submit(_assemble, t, [to_arrow(df, t)], order, staging)
         tables = {t: f.result() for t, f in written.items()}
         saved.result()
-    files = [f"{t}.parquet" for t in tables] + [f".cache/{_COUNTS}"]
-    state = {"fingerprint": fp, "docs": keys, "files": {f: _stamp(paths.processed / f) for f in files}}
-    (paths.cache / _STATE).write_text(json.dumps(state), encoding="utf-8")
+    # a rename keeps a file's size and time, so the stamps taken here hold after the swap
+    stamps = {f"{t}.parquet": _stamp(staging / f"{t}.parquet") for t in tables}
+    stamps[f".cache/{_COUNTS}"] = _stamp(staging / _COUNTS)
+    state = {"fingerprint": fp, "docs": keys, "files": stamps}
+    (staging / _STATE).write_text(json.dumps(state), encoding="utf-8")
+    _swap(paths, staging)
     _prune(paths.cache, set(keys.values()))
     return Tables(tables)
+
+
+_LOCK = ".build.lock"
+_STAGING_PREFIX = ".processed-"
+
+
+@contextlib.contextmanager
+def _locked(paths: Paths):
+    """One build of a project at a time: a second one waits for the first to finish
+    (``data/.build.lock``; the lock goes with the process, so a killed build frees it)."""
+    try:
+        import fcntl
+    except ImportError:  # not on Windows: builds there are not serialised
+        yield
+        return
+    paths.root.joinpath("data").mkdir(parents=True, exist_ok=True)
+    lock = paths.root / "data" / _LOCK
+    try:
+        fh = lock.open("a+")
+    except OSError as exc:
+        raise UserError(f"cannot write to {lock.parent} ({exc.strerror}): the build needs to write there") from None
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            log.warning("another build of %s is running (pid %s); waiting for it", paths.root, fh.read().strip() or "?")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        yield
+
+
+def _staging(paths: Paths) -> Path:
+    """A fresh folder beside ``data/processed`` for the new set of tables; leftovers of
+    builds that were killed are removed (no other build runs: the lock is held). Also makes
+    sure the cache folder is writable, so that a read-only project fails now, in one line,
+    not after every document is processed."""
+    data = paths.processed.parent
+    for old in data.glob(f"{_STAGING_PREFIX}*"):
+        shutil.rmtree(old, ignore_errors=True)
+    try:
+        paths.cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=paths.cache):
+            pass
+        return Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=data))
+    except OSError as exc:
+        where = exc.filename or data
+        raise UserError(f"cannot write to {where} ({exc.strerror}): make it writable, or remove it") from None
+
+
+def _swap(paths: Paths, staging: Path) -> None:
+    """Put the new set in place of the old one in one step.
+
+    The per-document cache moves into the new set first, then the two folders change places
+    (one atomic ``renameat2(RENAME_EXCHANGE)`` on Linux; elsewhere two renames, with a moment
+    in which ``data/processed`` is missing, never half old and half new).
+    """
+    cache = staging / paths.cache.name
+    paths.cache.rename(cache)
+    (staging / _COUNTS).rename(cache / _COUNTS)
+    (staging / _STATE).rename(cache / _STATE)
+    if not paths.processed.exists():
+        staging.rename(paths.processed)
+    elif not _exchange(staging, paths.processed):
+        old = staging.with_name(staging.name + "-old")
+        paths.processed.rename(old)
+        staging.rename(paths.processed)
+        staging = old
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); False where the system cannot."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 def _assemble(table: str, parts: list[pa.Table], order: list[str], out_dir: Path) -> pa.Table:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -47,8 +48,22 @@ def load(path: Path, raw_dir: Path) -> pd.DataFrame:
             f"no manifest at {path}: create it (columns: {', '.join(REQUIRED)}) or run from the project folder"
         )
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+    # every row must have the header's fields: an unquoted comma in a title would shift the
+    # columns after it, and a row with too many fields would make pandas read one as index
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, [])
+    for row in rows:
+        if row and len(row) != len(header):
+            raise UserError(
+                f"{path}:{rows.line_num}: {len(row)} fields where the header has {len(header)}; "
+                "put a field that holds a comma in double quotes"
+            )
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as exc:
         raise UserError(f"{path}: not a readable CSV ({str(exc).splitlines()[0]})") from None
     missing_cols = [c for c in REQUIRED if c not in df.columns]
     if missing_cols:

@@ -37,6 +37,9 @@ def _decoding_spans(d: Decoded) -> list[Span]:
     out = []
     if d.encoding not in ("utf-8", "ascii"):
         out.append(Span(0, 0, "encoding_repair", f"decoded from {d.encoding}", "repaired"))
+    if d.removed_controls:
+        n = d.removed_controls
+        out.append(Span(0, 0, "control_characters", f"{n} control characters (NUL …) removed", "repaired"))
     if d.changed_chars:
         out.append(Span(0, 0, "fullwidth_normalized", f"{d.changed_chars} characters folded by NFKC", "repaired"))
     return out

@@ -14,7 +14,7 @@ from pathlib import Path
 __all__ = ["path", "rows", "lines", "NUM", "numbering_styles"]
 
 #: Chinese numeral characters used in outline labels; substituted for ``NUM`` in patterns.
-NUM = "[一二三四五六七八九十百零〇]+"
+NUM = "[一二三四五六七八九十百千零〇]+"
 
 
 def path(name: str) -> Path:

@@ -15,6 +15,7 @@ in policy text these are nearly always slogans). All of it is data in ``resource
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -367,6 +368,32 @@ def _prefix_comparator(left: str) -> str:
     return roles.get(w, "=")
 
 
+#: How far a quantity's sentence and clause reach on either side, at most: a sentence in
+#: these documents is rarely over 200 characters, and a text without sentence marks (one
+#: scraped line) must not make every quantity read the whole section.
+CONTEXT_MAX = 400
+
+
+def _marks(rx: re.Pattern[str], text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the (one-character) matches of ``rx`` in ``text``."""
+    found = [(m.start(), m.end()) for m in rx.finditer(text)]
+    return [a for a, _ in found], [b for _, b in found]
+
+
+def _last_before(marks: tuple[list[int], list[int]], pos: int) -> int:
+    """End of the last mark that ends at or before ``pos`` (0 when none)."""
+    ends = marks[1]
+    i = bisect.bisect_right(ends, pos)
+    return ends[i - 1] if i else 0
+
+
+def _first_from(marks: tuple[list[int], list[int]], pos: int, default: int) -> int:
+    """Start of the first mark at or after ``pos`` (``default`` when none)."""
+    starts = marks[0]
+    i = bisect.bisect_left(starts, pos)
+    return starts[i] if i < len(starts) else default
+
+
 def extract(sections, masked: str, doc_id: str, genre: str | None = None) -> pd.DataFrame:
     """The ``targets`` table of one document (see :func:`extract_records`)."""
     return frame(extract_records(sections, masked, doc_id, genre), "targets")
@@ -409,16 +436,21 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
             groups.setdefault(q.group, []).append(q)
         prev_end = 0
         starts = sorted(q.start for q in qs)
+        # sentence and clause marks found once per section: each quantity looks its
+        # boundaries up by bisection, so a long section costs linear time, not quadratic
+        sents, delims = _marks(_SENT, seg), _marks(_DELIM, seg)
         for members in groups.values():
             head, tail = members[0], members[-1]
-            s0 = max([m.end() for m in _SENT.finditer(seg, 0, head.start)] or [0])
-            s1m = _SENT.search(seg, tail.end)
-            s1 = s1m.start() if s1m else len(seg)
-            c0 = max(
-                [m.end() for m in _DELIM.finditer(seg, 0, head.start)] + [0, prev_end if prev_end <= head.start else 0]
+            floor = max(0, head.start - CONTEXT_MAX)
+            s0 = max(_last_before(sents, head.start), floor)
+            s1 = min(_first_from(sents, tail.end, len(seg)), tail.end + CONTEXT_MAX)
+            c0 = max(_last_before(delims, head.start), prev_end if prev_end <= head.start else 0, floor)
+            nxt = bisect.bisect_right(starts, tail.end)
+            c1 = min(
+                _first_from(delims, tail.end, len(seg)),
+                starts[nxt] if nxt < len(starts) else len(seg),
+                tail.end + CONTEXT_MAX,
             )
-            c1m = _DELIM.search(seg, tail.end)
-            c1 = min([c1m.start() if c1m else len(seg)] + [x for x in starts if x > tail.end])
             left, right = seg[c0 : head.start], seg[tail.end : c1]
             sent_left = seg[s0 : head.start]
             after = seg[tail.end : tail.end + 3]

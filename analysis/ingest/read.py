@@ -48,12 +48,14 @@ class Decoded:
         encoding: the encoding the bytes were decoded with.
         sha256: hex digest of the source bytes (the build cache key).
         changed_chars: how many characters NFKC folded (full-width forms and the like).
+        removed_controls: how many control characters (NUL, backspace …) were removed.
     """
 
     text: str
     encoding: str
     sha256: str
     changed_chars: int
+    removed_controls: int = 0
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -78,9 +80,14 @@ def _drop_zero_width(text: str) -> str:
     return text.replace("\ufeff", "").replace("\u200b", "").replace("\u200d", "")
 
 
+def _drop_controls(text: str) -> str:
+    """Remove control characters other than tab and newline (a NUL from a bad export)."""
+    return _CONTROL.sub("", text)
+
+
 def normalize(text: str) -> str:
     """The text every offset refers to: ``str -> str``, a chain of small pure steps."""
-    for step in (_normalize_newlines, _drop_zero_width, _nfkc_keep_circled):
+    for step in (_normalize_newlines, _drop_controls, _drop_zero_width, _nfkc_keep_circled):
         text = step(text)
     return text
 
@@ -94,7 +101,8 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
                 raise UserError(
                     f"{name}: starts with a {enc} byte-order mark but is not valid {enc} ({exc.reason})"
                 ) from None
-    if b"\x00" not in data:
+    # a stray NUL (a bad export) still leaves UTF-8; UTF-16 without a BOM has them everywhere
+    if data.count(0) <= max(16, len(data) // 100):
         try:
             return data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
@@ -124,7 +132,8 @@ def decode_bytes(data: bytes, name: str = "input") -> Decoded:
     # CJK unified ideographs and ASCII never change under NFKC: only look at the rest
     odd = {c for c in set(pre) if c > "\x7f" and not CJK.match(c) and not _KEEP.match(c)}
     changed = sum(pre.count(c) for c in odd if unicodedata.normalize("NFKC", c) != c)
-    return Decoded(text=norm, encoding=enc, sha256=sha256_bytes(data), changed_chars=changed)
+    controls = len(_CONTROL.findall(text))
+    return Decoded(text=norm, encoding=enc, sha256=sha256_bytes(data), changed_chars=changed, removed_controls=controls)
 
 
 #: Documents above this size are refused: a work plan is tens of kilobytes, a long

@@ -14,9 +14,11 @@ wholly inside one own span (spam, a stray navigation line) or outside all of the
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 import pandas as pd
 
@@ -57,7 +59,7 @@ class _Para:
     marker: _Marker | None = None
     joined: bool = False
 
-    @property
+    @functools.cached_property
     def standalone(self) -> bool:
         """A heading line on its own, no body after it.
 
@@ -76,7 +78,7 @@ class _Para:
             and bool(CJK.search(s))
         )
 
-    @property
+    @functools.cached_property
     def lead(self) -> str | None:
         """The short first sentence of an unnumbered paragraph, if it has one and a body."""
         s = self.marker.rest if self.marker else self.text
@@ -201,11 +203,20 @@ class _Builder:
         self.continuing: dict[str, bool] = {}
         self.rank: dict[str, int] = {}  # heading styles in order of first appearance
         self.first_parent: dict[str, str | None] = {}  # style each heading style first sat under
+        # the last child of each style under each parent (None: the top level), so that
+        # opening a node costs the same in the 5,000th part as in the first
+        self.last_sibling: dict[tuple[int, str], _Node] = {}
+        # what the forward scans need, computed once (the markers ahead of the current
+        # paragraph do not change while the outline is built)
+        self.marker_at = [k for k, q in enumerate(paras) if q.marker]
+        self.last_heading = max((k for k in self.marker_at if paras[k].marker.role == "heading"), default=-1)
+        self.n_standalone = list(accumulate((q.marker is None and q.standalone for q in paras), initial=0))
+        self.n_lead = list(accumulate((q.marker is None and q.lead is not None for q in paras), initial=0))
 
     def _expected(self, style: str, parent: _Node | None, num: int | None) -> int:
-        sibs = [c for c in (parent.children if parent else [n for n in self.nodes if n.level == 1]) if c.style == style]
-        if sibs:
-            return (sibs[-1].expected or 0) + 1
+        sib = self.last_sibling.get((id(parent), style))
+        if sib is not None:
+            return (sib.expected or 0) + 1
         last = self.last_of_style.get(style)
         if last is None:
             return 1
@@ -226,6 +237,7 @@ class _Builder:
         node = _Node(level=len(self.stack) + 1, style=style, label=label, num=num, expected=expected, parent=parent)
         if parent:
             parent.children.append(node)
+        self.last_sibling[(id(parent), style)] = node
         self.nodes.append(node)
         self.stack.append(node)
         self.last_of_style[style] = node
@@ -249,7 +261,7 @@ class _Builder:
         return node
 
     def _heading_ahead(self, k: int) -> bool:
-        return any(q.marker and q.marker.role == "heading" for q in self.paras[k + 1 :])
+        return self.last_heading > k
 
     def _close_from(self, m: _Marker) -> int | None:
         """Stack position from which open nodes are closed before ``m`` opens a node."""
@@ -288,16 +300,20 @@ class _Builder:
             if form != p.standalone or (not form and p.lead is None):
                 continue
             shallower = {n.style for n in self.stack[:pos]}
-            cands = 0
-            for q in self.paras[k:]:
-                if q.marker and q.marker.style in shallower:
+            counts = self.n_standalone if form else self.n_lead
+            # from marker to marker: the unnumbered candidates in between are counted from
+            # the prefix sums, and the scan ends once two are seen (the gap needs exactly one)
+            for j in self.marker_at[bisect.bisect_left(self.marker_at, k) :]:
+                cands = counts[j] - counts[k]
+                if cands > 1:
                     break
-                if q.marker and q.marker.style == last.style:
-                    if q.marker.num == last.num + 2 and cands == 1:
+                q = self.paras[j].marker
+                if q.style in shallower:
+                    break
+                if q.style == last.style:
+                    if q.num == last.num + 2 and cands == 1:
                         return pos
                     break
-                if q.marker is None and (q.standalone if form else q.lead is not None):
-                    cands += 1
         return None
 
     def build(self) -> list[_Node]:
