@@ -46,6 +46,7 @@ codebook-snapshot: $(STAMP)
 	cd tests && ../$(PY) snapshot_themes.py
 
 bench: $(STAMP)
+	$(PY) -m benchmarks.scaling
 	$(PY) -m benchmarks.bench --stages
 	$(PY) -m benchmarks.bench
 

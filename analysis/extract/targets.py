@@ -509,8 +509,8 @@ def lost_measure_words(masked: str) -> list[Span]:
     not_after = ("年", "月", "日", "号", "届", "级", "周", "岁", "次", "点", "时", "分", "万", "亿", "千", "余", "多")
     out = []
     for m in _BARE.finditer(masked):
-        before, after = masked[max(0, m.start() - 4) : m.start()], masked[m.end() :]
-        if after.startswith(units + not_after) or not before.endswith(verbs):
+        before = masked[max(0, m.start() - 4) : m.start()]
+        if masked.startswith(units + not_after, m.end()) or not before.endswith(verbs):
             continue
         out.append(
             Span(
