@@ -10,25 +10,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import UserError
+from analysis.schema import MANIFEST_COLUMNS
 
 __all__ = ["COLUMNS", "REQUIRED", "DOC_ID_MAX", "load", "append_row", "unlisted_files", "check_doc_id"]
 
-COLUMNS = [
-    "doc_id",
-    "file",
-    "jurisdiction_zh",
-    "jurisdiction_en",
-    "admin_level",
-    "province_zh",
-    "year",
-    "period",
-    "genre",
-    "title_zh",
-    "publisher_zh",
-    "doc_number",
-    "issued_date",
-    "notes",
-]
+COLUMNS = MANIFEST_COLUMNS
 REQUIRED = ["doc_id", "file", "jurisdiction_zh", "year", "genre"]
 _DOC_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _YEAR = re.compile(r"\d{4}")

@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 __all__ = [
+    "MANIFEST_COLUMNS",
     "TABLES",
     "COLUMNS",
     "validate",
@@ -123,24 +124,29 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "action": ("string", "removed (cut from section text), parsed (metadata read), flagged (kept), repaired."),
 }
 
+#: The columns of data/manifest.csv, which open the ``documents`` table.
+MANIFEST_COLUMNS = [
+    "doc_id",
+    "file",
+    "jurisdiction_zh",
+    "jurisdiction_en",
+    "admin_level",
+    "province_zh",
+    "year",
+    "period",
+    "genre",
+    "title_zh",
+    "publisher_zh",
+    "doc_number",
+    "issued_date",
+    "notes",
+]
+
 TABLES: dict[str, dict] = {
     "documents": {
         "description": "One row per document: the manifest plus measured fields.",
         "columns": [
-            "doc_id",
-            "file",
-            "jurisdiction_zh",
-            "jurisdiction_en",
-            "admin_level",
-            "province_zh",
-            "year",
-            "period",
-            "genre",
-            "title_zh",
-            "publisher_zh",
-            "doc_number",
-            "issued_date",
-            "notes",
+            *MANIFEST_COLUMNS,
             "encoding",
             "source_sha256",
             "n_chars",
