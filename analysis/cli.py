@@ -12,7 +12,6 @@ import logging
 import math
 import os
 import re
-import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -23,6 +22,7 @@ from analysis import __version__
 from analysis import manifest as mf
 from analysis.build import build, summary
 from analysis.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, UserError, log
+from analysis.ingest.fetch import fetch, is_url
 from analysis.ingest.metadata import suggest_metadata
 from analysis.ingest.read import read_bytes
 from analysis.result import DocResult
@@ -157,6 +157,7 @@ _FLAGS = {
     "year": "--year",
     "genre": "--genre",
     "period": "--period",
+    "source_url": "--source-url",
 }
 
 
@@ -164,11 +165,16 @@ def cmd_add(args) -> int:
     paths = Paths(Path(args.root))
     if args.doc_id is not None:
         mf.check_doc_id(args.doc_id)  # before anything is read or written
-    data, name = _read_file(args.file)
-    res = _process(data, "new", args.file)
+    if is_url(args.file):
+        got = fetch(args.file)
+        data, name, source = got.data, got.name, got.url
+        fetched = {"source_url": got.url, "retrieved_at": got.retrieved_at}
+    else:
+        (data, name), source, fetched = _read_file(args.file), args.file, {}
+    res = _process(data, "new", source)
     man = mf.load(paths.manifest, paths.raw) if paths.manifest.exists() else pd.DataFrame(columns=mf.COLUMNS)
     row = {f: getattr(args, flag[2:].replace("-", "_")) for f, flag in _FLAGS.items()}
-    row = {k: v for k, v in row.items() if v}
+    row = {k: v for k, v in row.items() if v} | fetched
     guesses = []
     for field, (value, src) in suggest_metadata(res.header, res.sections).items():
         if field not in row:
@@ -183,9 +189,7 @@ def cmd_add(args) -> int:
     row["file"] = dest.name
     for f in mf.REQUIRED:
         if not row.get(f):
-            raise UserError(
-                f"cannot add {args.file}: no {f} given and none found in its header block; pass {_FLAGS[f]}"
-            )
+            raise UserError(f"cannot add {source}: no {f} given and none found in its header block; pass {_FLAGS[f]}")
     if row["doc_id"] in set(man.doc_id):
         raise UserError(f"doc_id '{row['doc_id']}' is already in {paths.manifest}; pass another --doc-id")
     if dest.exists():
@@ -193,7 +197,8 @@ def cmd_add(args) -> int:
     for g in guesses:
         log.info(g)
     paths.raw.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(args.file, dest)
+    with dest.open("xb") as fh:  # the bytes as read (or fetched); never over an existing file
+        fh.write(data)
     mf.append_row(paths.manifest, row)
     print(f"added {row['doc_id']}: {dest} and a row in {paths.manifest}; run `minzheng build` to process it")
     return 0
@@ -229,7 +234,7 @@ def _parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_report)
 
     a = sub.add_parser("add", help="copy a document into data/raw and add its manifest row")
-    a.add_argument("file")
+    a.add_argument("file", help="a text, .html, .docx or .pdf file, or the http(s) URL of a page or attachment")
     a.add_argument("--root", default=".", help="project folder holding data/ (default: .)")
     a.add_argument("--doc-id", help="id such as changsha-2020 (default: from the file name)")
     a.add_argument("--jurisdiction", help="jurisdiction in Chinese, e.g. 武汉市")
@@ -243,6 +248,7 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--issued-date")
     a.add_argument("--admin-level")
     a.add_argument("--province")
+    a.add_argument("--source-url", help="where the document was published (filled in when FILE is a URL)")
     a.set_defaults(func=cmd_add)
     return p
 

@@ -115,9 +115,19 @@ def unlisted_files(df: pd.DataFrame, raw_dir: Path) -> list[str]:
 
 
 def append_row(path: Path, row: dict[str, str]) -> None:
-    """Append one row, keeping every existing byte of the file."""
+    """Append one row in the file's own column order, keeping every existing byte; only when
+    the row fills a column the header lacks (``source_url`` in a manifest made before it
+    existed) is that column added at the end of every line."""
     new = not path.exists() or path.stat().st_size == 0
-    if not new:
+    if new:
+        header = COLUMNS
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+        header = next(csv.reader(io.StringIO(text)), [])
+        extra = [c for c in COLUMNS if c not in header and row.get(c)]
+        if extra:
+            _add_columns(path, text, extra)
+            header = [*header, *extra]
         with path.open("rb") as fh:
             fh.seek(-1, 2)
             needs_nl = fh.read(1) != b"\n"
@@ -126,4 +136,14 @@ def append_row(path: Path, row: dict[str, str]) -> None:
             csv.writer(fh, lineterminator="\n").writerow(COLUMNS)
         elif needs_nl:
             fh.write("\n")
-        csv.writer(fh, lineterminator="\n").writerow([row.get(c, "") for c in COLUMNS])
+        csv.writer(fh, lineterminator="\n").writerow([row.get(c, "") for c in header])
+
+
+def _add_columns(path: Path, text: str, extra: list[str]) -> None:
+    """Rewrite the manifest with empty ``extra`` columns at the end (atomically)."""
+    rows = list(csv.reader(io.StringIO(text)))
+    rows = [rows[0] + extra] + [r + [""] * len(extra) if r else r for r in rows[1:]]
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    tmp.replace(path)

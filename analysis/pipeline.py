@@ -8,12 +8,15 @@ because building small frames per document costs more than all the parsing toget
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from analysis.corpus.segment import cut_spans
 from analysis.corpus.vocab import content_terms
 from analysis.extract.targets import extract_records, lost_measure_words
 from analysis.extract.themes import classify_records
 from analysis.ingest.clean import Span, scan
-from analysis.ingest.read import Decoded, decode_bytes
+from analysis.ingest.formats import extract, sniff
+from analysis.ingest.read import Decoded, decode_bytes, sha256_bytes
 from analysis.parse.outline import parse
 from analysis.result import DocResult
 from analysis.schema import row_type
@@ -33,9 +36,15 @@ def issue_records(doc_id: str, spans: list[Span]) -> list:
     return rows
 
 
+#: Encodings recorded for text extracted from a file format rather than decoded.
+FORMATS = ("html", "docx", "pdf")
+
+
 def _decoding_spans(d: Decoded) -> list[Span]:
     out = []
-    if d.encoding not in ("utf-8", "ascii"):
+    if d.encoding in FORMATS:
+        out.append(Span(0, 0, "format_extracted", f"text extracted from {d.encoding}", "parsed"))
+    elif d.encoding not in ("utf-8", "ascii"):
         out.append(Span(0, 0, "encoding_repair", f"decoded from {d.encoding}", "repaired"))
     if d.removed_controls:
         n = d.removed_controls
@@ -43,6 +52,28 @@ def _decoding_spans(d: Decoded) -> list[Span]:
     if d.changed_chars:
         out.append(Span(0, 0, "fullwidth_normalized", f"{d.changed_chars} characters folded by NFKC", "repaired"))
     return out
+
+
+def _read(data: bytes, name: str) -> tuple[Decoded, dict[str, str]]:
+    """The decoded text of a text file, or of the text extracted from a page, Word or PDF
+    file (the hash stays that of the file's own bytes), and the fields the file states."""
+    fmt = sniff(data, name)
+    if fmt == "text":
+        return decode_bytes(data, name), {}
+    ex = extract(data, name, fmt)
+    decoded = decode_bytes(ex.text.encode("utf-8"), name)
+    return replace(decoded, encoding=fmt, sha256=sha256_bytes(data)), ex.meta
+
+
+def _unbreak(masked: str, joins: list[int]) -> str:
+    """``masked`` with the line breaks at ``joins`` made spaces (the length is kept)."""
+    if not joins:
+        return masked
+    chars = list(masked)
+    for i in joins:
+        if chars[i] == "\n":
+            chars[i] = " "
+    return "".join(chars)
 
 
 def process(data: bytes, doc_id: str, name: str = "input", genre: str | None = None) -> DocResult:
@@ -55,23 +86,25 @@ def process(data: bytes, doc_id: str, name: str = "input", genre: str | None = N
         genre: the manifest's genre; inferred from the text when None.
 
     Raises:
-        UserError: binary or undecodable input.
+        UserError: binary or undecodable input, or a file format minzheng cannot read.
     """
-    decoded = decode_bytes(data, name)
+    decoded, found = _read(data, name)
     cleaned = scan(decoded.text)
     outline = parse(cleaned, doc_id)
     sections = outline.records
+    # a line break inside a paragraph (a cut line) ends no sentence: quantities and tokens
+    # read across it
+    masked = _unbreak(cleaned.masked, outline.joins)
     # the document is segmented once, as plain jieba would; each section takes the tokens of
     # its own span, with boilerplate and spam blanked; themes and TF-IDF share them
-    own = cut_spans(cleaned.masked, [(r.char_start, r.own_end) for r in sections])
+    own = cut_spans(masked, [(r.char_start, r.own_end) for r in sections])
     tokens = {r.section_id: t for r, t in zip(sections, own)}
     theme_rows = classify_records(sections, leaves_only=False, tokens=tokens)
     primary = {r.section_id: r.theme_id for r in theme_rows if r.is_primary}
     target_rows = [
-        t._replace(theme_id=primary.get(t.section_id)) for t in extract_records(sections, cleaned.masked, doc_id, genre)
+        t._replace(theme_id=primary.get(t.section_id)) for t in extract_records(sections, masked, doc_id, genre)
     ]
-    spans = _decoding_spans(decoded) + cleaned.spans + outline.issues + lost_measure_words(cleaned.masked)
+    spans = _decoding_spans(decoded) + cleaned.spans + outline.issues + lost_measure_words(masked)
     terms = {sid: content_terms(toks) for sid, toks in tokens.items()}
-    return DocResult(
-        doc_id, decoded, cleaned.header, sections, target_rows, theme_rows, issue_records(doc_id, spans), terms
-    )
+    header = {**found, **cleaned.header}  # what the text's own header block says comes first
+    return DocResult(doc_id, decoded, header, sections, target_rows, theme_rows, issue_records(doc_id, spans), terms)

@@ -42,6 +42,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "doc_number": ("string", "Official document number (文号), as printed."),
     "issued_date": ("string", "Date of issue, ISO 8601 where known."),
     "notes": ("string", "Free-text notes from the manifest."),
+    "source_url": ("string", "Where the document was published (a page or attachment URL), if known."),
+    "retrieved_at": ("string", "When `minzheng add URL` fetched it, ISO 8601 UTC."),
     "encoding": ("string", "Encoding the source bytes were decoded with."),
     "source_sha256": ("string", "SHA-256 of the source file bytes; the build cache key."),
     "n_chars": ("int64", "Characters of the normalised text (what offsets refer to)."),
@@ -140,6 +142,8 @@ MANIFEST_COLUMNS = [
     "doc_number",
     "issued_date",
     "notes",
+    "source_url",
+    "retrieved_at",
 ]
 
 TABLES: dict[str, dict] = {

@@ -83,7 +83,6 @@ def test_ranges_keep_both_ends(sentence, value, value_from, unit):
         "增强“四个意识”,推进三社联动,落实两项补贴。",  # slogans with Chinese numerals
         "贯彻中央八项规定及省委十项规定。",  # slogans with 项
         "开展“十个一”创建活动。",  # quoted slogan
-        "保障60周岁以上老年人。",  # age threshold
         "庆祝建党100周年。",  # anniversary
         "举办第六届公益创投大赛,开展第二批试点。",  # ordinals
         "落实市委九届十二次全会精神。",  # session numbers
@@ -95,6 +94,22 @@ def test_ranges_keep_both_ends(sentence, value, value_from, unit):
 def test_not_quantities(sentence):
     t = targets(sentence)
     assert t[~t.raw.str.contains("30张")].empty, t[["raw", "value", "unit"]]
+
+
+@pytest.mark.parametrize(
+    "sentence, value, unit, comparator",
+    [
+        ("各区要在12个月内完成改造任务。", 12, "月", "<="),  # a duration, not 12 个
+        ("申请材料在5个工作日内办结。", 5, "工作日", "<="),
+        ("为60周岁以上老年人发放高龄津贴。", 60, "周岁", ">="),  # an age threshold
+        ("社区服务用房面积达到300平方米。", 300, "平方米", "="),
+        ("日间照料中心面积不低于120m²。", 120, "平方米", ">="),
+        ("PM2.5平均浓度控制在35微克/立方米以内。", 35, "微克/立方米", "<="),
+    ],
+)
+def test_durations_ages_areas_and_concentrations_have_their_own_units(sentence, value, unit, comparator):
+    t = targets(sentence)
+    assert t[["value", "unit", "comparator"]].values.tolist() == [[value, unit, comparator]]
 
 
 def test_spam_numbers_are_not_quantities():

@@ -38,7 +38,17 @@ __all__ = [
 ]
 
 #: The kind of a quantity when neither its part heading nor its sentence says otherwise.
-KIND_BY_GENRE = {"work_plan": "target", "progress_report": "actual", "government_work_report": "target"}
+KIND_BY_GENRE = {
+    "work_plan": "target",
+    "progress_report": "actual",
+    # a government work report reviews last year (its review parts are actual, by their
+    # headings) and sets this year's tasks: outside a review part, a figure is a target
+    "government_work_report": "target",
+    "work_report": "target",
+    # standards in force
+    "regulation": "actual",
+    "notice": "actual",
+}
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN = "[零〇一二两三四五六七八九十百千万亿]+"
@@ -60,6 +70,7 @@ _TRAILING_BASE = re.compile(r"(?:每[^\d,。每]{1,4})+$")
 _SUBJECT_PREP = re.compile(r"(?:按照|按|以|对|在|为|将)$")
 _CJK_START = re.compile(f"[{CJK_RANGE}“(]")
 _SPACES = re.compile(r"\s+")
+_CJK_GAP = re.compile(rf"(?<=[{CJK_RANGE}])\s+(?=[{CJK_RANGE}])")
 
 
 @functools.lru_cache(maxsize=None)
@@ -206,9 +217,14 @@ def _merge(text: str, qs: list[Quantity]) -> list[Quantity]:
 
 def infer_genre(title: str, part_titles: list[str]) -> str:
     """Genre of a text that is not in the manifest, from its title and part headings."""
-    for genre, rx in resources.rows("title_words.tsv"):
-        if title and re.search(rx, title):
-            return genre
+    # the most specific title word wins: 政府工作报告 over 工作报告
+    hits = [
+        (m.end() - m.start(), genre)
+        for genre, rx in resources.rows("title_words.tsv")
+        if (m := re.search(rx, title or ""))
+    ]
+    if hits:
+        return max(hits, key=lambda h: h[0])[1]
     kinds = [_part_kind(t) for t in part_titles]
     if "actual" in kinds and "target" in kinds:
         return "progress_report"
@@ -466,7 +482,8 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
                 kind = "target"
             elif cue_a:
                 kind = "actual"
-            indicator = _indicator(left, right, head.unit, head.unit_class)
+            # a rejoined line break leaves a space between two characters of one phrase
+            indicator = _CJK_GAP.sub("", _indicator(left, right, head.unit, head.unit_class))
             per = _PER_UNIT.match(seg, tail.end)
             if per and f"每{per.group(1)}" not in indicator:
                 indicator = f"{indicator}(每{per.group(1)})"  # 1200元/人次

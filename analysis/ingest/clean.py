@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from analysis import resources
+from analysis.zh import CJK_RANGE
 
 __all__ = ["Line", "Span", "Cleaned", "split_lines", "scan", "is_body_line", "iso_date", "EDGE_MAX_CHARS"]
 
@@ -66,10 +67,43 @@ class Cleaned:
     masked: str = ""
 
 
+#: A line at least this long that holds several numbered headings after sentence marks is
+#: text scraped onto one line (一、总体要求。……。（一）棚户区改造……。二、……).
+RUN_IN_MIN_CHARS = 150
+#: How many such headings make a line run-in text rather than one long paragraph.
+RUN_IN_MIN_MARKERS = 3
+
+
+@functools.lru_cache(maxsize=None)
+def _run_in_breaks() -> re.Pattern[str]:
+    """Where a heading starts inside a run-in line: after a sentence mark, or a bracketed
+    or Arabic numeral right after a heading's last character (一、总体要求（一）…, 一、总体要求1.…)."""
+    num = resources.NUM
+    marker = rf"(?:{num}、|[(（]{num}[)）]|\d{{1,3}}[.．、](?!\d)|第{num}[章节条部分](?=\s|[{CJK_RANGE}]))"
+    inline = rf"[(（]{num}[)）]|\d{{1,3}}[.．、](?![\d、])"
+    return re.compile(rf"(?<=[。;!?:])\s*(?={marker})|(?<=[{CJK_RANGE}])(?<!第)(?={inline})")
+
+
+def _split_run_in(line: Line) -> list[Line]:
+    """One line, or the headings and paragraphs it runs together as lines of their own
+    (the offsets are untouched: the pieces are spans of the same text)."""
+    if len(line.text) < RUN_IN_MIN_CHARS:
+        return [line]
+    cuts = [m.start() for m in _run_in_breaks().finditer(line.text) if m.start() > 0]
+    if len(cuts) < RUN_IN_MIN_MARKERS:
+        return [line]
+    bounds = [0, *cuts, len(line.text)]
+    out = [Line(line.start + a, line.start + b, line.text[a:b]) for a, b in zip(bounds, bounds[1:]) if b > a]
+    last = out[-1]
+    return [*out[:-1], Line(last.start, line.end, last.text)]  # the last piece keeps the newline
+
+
 def split_lines(text: str) -> list[Line]:
+    """The lines of a text; a run-in line (text scraped onto one line) becomes one line per
+    heading and paragraph, without a character added or removed."""
     out, pos = [], 0
     for chunk in text.splitlines(keepends=True):
-        out.append(Line(pos, pos + len(chunk), chunk.rstrip("\n")))
+        out.extend(_split_run_in(Line(pos, pos + len(chunk), chunk.rstrip("\n"))))
         pos += len(chunk)
     return out
 
@@ -175,11 +209,21 @@ def scan(text: str) -> Cleaned:
         removed.add(i)
 
     rules = _boilerplate()
-    for i in content:
+    tail_from = len(lines) * 2 // 3
+    for n, i in enumerate(content):
         if i in removed:
             continue
         s = lines[i].stripped
+        tail = next((kind for kind, scope, rx in rules if scope == "tail" and i >= tail_from and rx.fullmatch(s)), None)
+        if tail:
+            for j in content[n:]:
+                if j not in removed:
+                    spans.append(_line_span(lines, j, tail, "removed"))
+                    removed.add(j)
+            break
         for kind, scope, rx in rules:
+            if scope == "tail":
+                continue
             if (scope == "anywhere" or is_edge(i)) and rx.fullmatch(s):
                 spans.append(_line_span(lines, i, kind, "parsed" if kind == "metadata" else "removed"))
                 removed.add(i)

@@ -11,6 +11,11 @@ from analysis.zh import CJK_RANGE
 
 __all__ = ["suggest_metadata"]
 
+#: An issuing office: 民政局, 民政厅, 人民政府, 办公厅, 委员会 …
+_ORG = re.compile(r"(?:局|厅|委员会|委|政府|办公室|办公厅|部|署|中心)$")
+#: A document number: issuer's abbreviation, year in 〔〕 (or [] after NFKC), serial, 号.
+_DOC_NUMBER = re.compile(rf"[{CJK_RANGE}]{{1,12}}[〔\[]\s*(?:19|20)\d{{2}}\s*[〕\]]\s*\d{{1,4}}\s*号")
+
 
 def suggest_metadata(header: dict[str, str], sections: pd.DataFrame) -> dict[str, tuple[str, str]]:
     """Manifest fields suggested by a document's header block and title line.
@@ -28,9 +33,17 @@ def suggest_metadata(header: dict[str, str], sections: pd.DataFrame) -> dict[str
     title = pre.title.iloc[0] if len(pre) and pre.title.iloc[0] != "前言" else h.get("title_zh", "")
     if title:
         out["title_zh"] = (title, "title line" if title != h.get("title_zh") else "名称 field")
-    for f in ("publisher_zh", "doc_number", "issued_date"):
+    for f in ("publisher_zh", "doc_number", "issued_date", "source_url"):
         if h.get(f):
             out[f] = (h[f], "header block")
+    # 来源：广州市民政局 names the publisher when it is an office, not a newspaper
+    if "publisher_zh" not in out and _ORG.search(h.get("source", "")):
+        out["publisher_zh"] = (h["source"], "来源 line")
+    # a document number printed in the front matter (穗府办规〔2021〕7号)
+    front = " ".join(pre.text.tolist()) if len(pre) else ""
+    number = _DOC_NUMBER.search(f"{title} {front}"[:3000])
+    if "doc_number" not in out and number:
+        out["doc_number"] = (number.group(0), "front matter")
     year = re.search(r"((?:19|20)\d{2})年", title) if title else None
     if year:
         out["year"] = (year.group(1), "title")

@@ -108,6 +108,8 @@ class Outline:
 
     records: list
     issues: list[Span]
+    #: offsets of the line breaks inside paragraphs (a cut line, rejoined)
+    joins: list[int] = field(default_factory=list)
 
     @property
     def sections(self) -> pd.DataFrame:
@@ -149,8 +151,11 @@ def _visible(text: str, start: int, end: int, cuts: list[Span]) -> str:
     return "".join(out)
 
 
-def _paragraphs(cl: Cleaned, issues: list[Span]) -> list[_Para]:
+def _paragraphs(cl: Cleaned, issues: list[Span], joins: list[int]) -> list[_Para]:
+    """The paragraphs of the text; ``joins`` receives the offsets of the line breaks that
+    fall inside a paragraph."""
     inline = [s for s in cl.spans if s.action == "removed" and s.kind == "spam"]
+    width = _wrap_width(cl)
     idx = [i for i, ln in enumerate(cl.lines) if ln.stripped and i not in cl.removed_lines]
     paras: list[_Para] = []
     k = 0
@@ -166,11 +171,66 @@ def _paragraphs(cl: Cleaned, issues: list[Span]) -> list[_Para]:
             issues.append(Span(ln.start, cl.lines[j].end, "split_numbering", text + "⏎" + nxt[:10], "repaired"))
             text, group = text + nxt, [i, j]
             k += 1
+        # a paragraph cut by line breaks (at a hyperlink in a web capture, at the page edge
+        # in a PDF) goes on until a line ends its sentence
+        start_k = k
+        while k + 1 < len(idx) and idx[k + 1] == group[-1] + 1:
+            j = idx[k + 1]
+            nxt = _visible(cl.text, cl.lines[j].start, cl.lines[j].end, inline).strip()
+            if not _continues(text, nxt, len(cl.lines[group[-1]].stripped), width):
+                break
+            text, group = text + nxt, [*group, j]
+            joins.append(cl.lines[j].start - 1)
+            k += 1
+        if k > start_k:
+            issues.append(Span(ln.start, cl.lines[group[-1]].end, "broken_line", text[:30], "repaired"))
         p = _Para(cl.lines[group[0]].start, cl.lines[group[-1]].end, text, group, joined=len(group) > 1)
         p.marker = _marker(text)
         paras.append(p)
         k += 1
     return paras
+
+
+#: After NFKC: the characters that end a paragraph (a sentence mark, a closing quote or
+#: bracket after one).
+_TERMINAL = tuple("。!?;:…”」』)】")
+#: A line starting with one of these continues the line before it.
+_CONTINUATION = re.compile(r"^[,、。;:!?)”」』%]")
+#: Longer than this (numbered: ``BROKEN_NUMBERED``) and not ending a sentence: a paragraph
+#: that a line break cut, not a heading.
+BROKEN_MIN = STANDALONE_MAX
+BROKEN_NUMBERED = 100
+
+
+def _continues(text: str, nxt: str, last_len: int, width: int | None) -> bool:
+    """Whether line ``nxt`` continues the paragraph ``text`` (whose last line is ``last_len``
+    characters long, in a text hard-wrapped at ``width`` characters, if it is)."""
+    if not nxt or _marker(nxt):
+        return False
+    if _CONTINUATION.match(nxt):
+        return True
+    if text.endswith(_TERMINAL):
+        return False
+    if len(text) > (BROKEN_NUMBERED if _marker(text) else BROKEN_MIN):
+        return True
+    return width is not None and last_len >= width - 1
+
+
+def _wrap_width(cl: Cleaned) -> int | None:
+    """The line width of a hard-wrapped text (a PDF's page width in characters), or None.
+
+    A text is hard-wrapped when most of its lines are about as long as the longest ones and
+    most of those stop mid-sentence.
+    """
+    lens = sorted(len(ln.stripped) for i, ln in enumerate(cl.lines) if ln.stripped and i not in cl.removed_lines)
+    if len(lens) < 10:
+        return None
+    width = lens[int(len(lens) * 0.9)]
+    full = [ln.stripped for ln in cl.lines if width - 1 <= len(ln.stripped) <= width]
+    open_ended = sum(not s.endswith(_TERMINAL) for s in full)
+    if not 20 <= width <= 80 or len(full) < max(5, len(lens) // 3) or open_ended < 0.6 * len(full):
+        return None
+    return width
 
 
 def _bare_label(s: str) -> bool:
@@ -193,6 +253,27 @@ def _title(p: _Para, issues: list[Span]) -> str:
     return s[:cut].strip()
 
 
+#: The style of a part heading printed without a numeral (2026年重点工作).
+UNNUMBERED_PART = "unnumbered_part"
+#: Numbered styles that make a document's parts numbered ones.
+_PART_STYLES = {"cn_dun", "cn_zhang", "cn_bufen"}
+
+
+def _unnumbered_parts(paras: list[_Para]) -> set[int]:
+    """Indices of the paragraphs that are part headings without a numeral: stand-alone lines
+    naming a part (``resources/part_headings.tsv``), at least two of them, the first before
+    any numbered part (一、, 第一章 …), which then nest under them."""
+    first_numbered = next((k for k, p in enumerate(paras) if p.marker and p.marker.style in _PART_STYLES), len(paras))
+    rx = re.compile("|".join(f"(?:{r})" for r in resources.lines("part_headings.tsv")))
+    title = re.compile("(?:" + "|".join(r for _, r in resources.rows("title_words.tsv")) + ")$|^关于")
+    found = {
+        k
+        for k, p in enumerate(paras)
+        if p.marker is None and p.standalone and rx.search(p.text) and not title.search(p.text)
+    }
+    return found if len(found) >= 2 and min(found) < first_numbered else set()
+
+
 class _Builder:
     def __init__(self, paras: list[_Para], issues: list[Span]):
         self.paras = paras
@@ -212,6 +293,7 @@ class _Builder:
         self.last_heading = max((k for k in self.marker_at if paras[k].marker.role == "heading"), default=-1)
         self.n_standalone = list(accumulate((q.marker is None and q.standalone for q in paras), initial=0))
         self.n_lead = list(accumulate((q.marker is None and q.lead is not None for q in paras), initial=0))
+        self.unnumbered_parts = _unnumbered_parts(paras)
 
     def _expected(self, style: str, parent: _Node | None, num: int | None) -> int:
         sib = self.last_sibling.get((id(parent), style))
@@ -248,7 +330,7 @@ class _Builder:
                 self.issues.append(Span(p.start, p.end, "numbering_garbled", p.text[:30], "flagged"))
             if variant == "missing":
                 self.issues.append(Span(p.start, p.end, "missing_numeral", p.text[:30], "repaired"))
-            elif num != expected:
+            elif variant != "unnumbered" and num != expected:
                 self.issues.append(
                     Span(
                         p.start,
@@ -325,6 +407,12 @@ class _Builder:
             if m is not None:
                 self._open(p, m.style, m.label, m.num, m.variant, self._close_from(m))
                 continue
+            if k in self.unnumbered_parts:
+                # ranks above every numbered style, so that those nest under it
+                self.rank.setdefault(UNNUMBERED_PART, -1)
+                self.first_parent.setdefault(UNNUMBERED_PART, None)
+                self._open(p, UNNUMBERED_PART, "", None, "unnumbered", 0 if self.stack else None)
+                continue
             pos = self._missing_numeral(k) if self.stack else None
             if pos is not None:
                 self._open(p, self.stack[pos].style, "", None, "missing", pos)
@@ -397,7 +485,8 @@ def _assign_lines(cl: Cleaned, nodes: list[_Node]) -> None:
 def parse(cl: Cleaned, doc_id: str) -> Outline:
     """Parse the outline of a scanned document into ``sections`` rows."""
     issues: list[Span] = []
-    paras = _paragraphs(cl, issues)
+    joins: list[int] = []
+    paras = _paragraphs(cl, issues, joins)
     nodes = _Builder(paras, issues).build()
     _assign_lines(cl, nodes)
     pre = nodes[0] if nodes and nodes[0].level == 0 else None
@@ -455,7 +544,7 @@ def parse(cl: Cleaned, doc_id: str) -> Outline:
             parent = rows[pos[r["parent_id"]]]
             parent["char_end"] = max(parent["char_end"], r["char_end"])
     Row = row_type("sections")
-    return Outline(records=[Row(**r) for r in rows], issues=issues)
+    return Outline(records=[Row(**r) for r in rows], issues=issues, joins=joins)
 
 
 def parse_text(text: str, doc_id: str = "doc") -> Outline:
