@@ -36,8 +36,8 @@ from analysis.errors import UserError, log
 from analysis.ingest.read import read_bytes, sha256_bytes
 from analysis.params import Interval, progress_off, validate_params
 from analysis.result import DocResult
-from analysis.schema import frame, validate
-from analysis.store import Paths, Tables, to_arrow, write_table
+from analysis.schema import TABLES, frame, validate
+from analysis.store import Paths, Tables, from_arrow, to_arrow, write_table
 
 __all__ = ["build", "summary", "code_fingerprint", "DOC_TABLES", "SUMMARY_ROWS"]
 
@@ -92,8 +92,8 @@ def _run(args: tuple[bytes, str, str, str | None, Path]) -> DocResult:
     receives the result)."""
     from analysis.pipeline import process  # imported in the workers only: see analysis.result
 
-    data, doc_id, name, genre, key = args
-    res = process(data, doc_id, name, genre)
+    data, doc_id, name, genre, year, key = args
+    res = process(data, doc_id, name, genre, year)
     _save(key, res)
     return res
 
@@ -134,9 +134,9 @@ def _documents(man: pd.DataFrame, stats: pd.DataFrame) -> pd.DataFrame:
     return validate(pd.concat([meta.reset_index(drop=True), stats], axis=1), "documents")
 
 
-def _doc_key(data: bytes, doc_id: str, genre: str, fp: str) -> str:
-    """What a document's rows depend on: its bytes, id and genre, and the code."""
-    return f"{sha256_bytes(data)}-{doc_id}-{hashlib.sha256(f'{genre}|{fp}'.encode()).hexdigest()[:16]}"
+def _doc_key(data: bytes, doc_id: str, genre: str, year: int, fp: str) -> str:
+    """What a document's rows depend on: its bytes, id, genre and year, and the code."""
+    return f"{sha256_bytes(data)}-{doc_id}-{hashlib.sha256(f'{genre}|{year}|{fp}'.encode()).hexdigest()[:16]}"
 
 
 @dataclass
@@ -243,10 +243,10 @@ def _build_into(paths: Paths, man: pd.DataFrame, fp: str, staging: Path, workers
     prev = _Previous.find(paths, fp)
     keys, kept, cached, todo = {}, [], [], []
     jobs = {}
-    for doc_id, file, genre in zip(*(man[c].tolist() for c in ("doc_id", "file", "genre"))):
-        data = read_bytes(paths.raw / file)
-        keys[doc_id] = key = _doc_key(data, doc_id, genre, fp)
-        jobs[doc_id] = job = (data, doc_id, str(paths.raw / file), genre, paths.cache / f"{key}.pkl")
+    for doc_id, file, genre, year in zip(*(man[c].tolist() for c in ("doc_id", "file", "genre", "year"))):
+        data, year = read_bytes(paths.raw / file), int(year)
+        keys[doc_id] = key = _doc_key(data, doc_id, genre, year, fp)
+        jobs[doc_id] = job = (data, doc_id, str(paths.raw / file), genre, year, paths.cache / f"{key}.pkl")
         if prev and prev.keys.get(doc_id) == key:
             kept.append(doc_id)
         elif job[-1].exists():
@@ -306,6 +306,8 @@ def _build_into(paths: Paths, man: pd.DataFrame, fp: str, staging: Path, workers
         for t, df in analyze(counts, k_cache=paths.cache / "k.json").items():
             written[t] = io.submit(_assemble, t, [to_arrow(df, t)], order, staging)
         tables = {t: f.result() for t, f in written.items()}
+        pr = _plan_results(man, tables["targets"])
+        tables["plan_results"] = _assemble("plan_results", [to_arrow(pr, "plan_results")], order, staging)
         saved.result()
     # a rename keeps a file's size and time, so the stamps taken here hold after the swap
     stamps = {f"{t}.parquet": _stamp(staging / f"{t}.parquet") for t in tables}
@@ -315,6 +317,19 @@ def _build_into(paths: Paths, man: pd.DataFrame, fp: str, staging: Path, workers
     _swap(paths, staging)
     _prune(paths.cache, set(keys.values()))
     return Tables(tables)
+
+
+def _plan_results(man: pd.DataFrame, targets: pa.Table) -> pd.DataFrame:
+    """``plan_results``: computed only where a jurisdiction has documents of two years or more
+    (the targets are turned into a frame for those documents alone)."""
+    from analysis.corpus.plan_results import plan_results
+
+    years = man.assign(year=man.year.astype(int)).groupby("jurisdiction_zh").year.transform("nunique")
+    docs = man[years > 1].assign(year=lambda d: d.year.astype(int))
+    if docs.empty:
+        return validate(pd.DataFrame(columns=TABLES["plan_results"]["columns"]), "plan_results")
+    keep = targets.filter(pc.is_in(targets["doc_id"], value_set=pa.array(docs.doc_id.tolist(), pa.string())))
+    return validate(plan_results(docs, from_arrow(keep, "targets")), "plan_results")
 
 
 _LOCK = ".build.lock"
@@ -472,7 +487,8 @@ def summary(tables: Mapping[str, pd.DataFrame], documents_csv: Path) -> str:
         qi.groupby(["doc_id", "kind"], observed=True).size().sort_values(ascending=False, kind="stable").reset_index()
     )
     per_kind["s"] = per_kind.kind.astype(str) + " " + per_kind[0].astype(str)
-    per_doc["issues"] = per_doc.doc_id.map(per_kind.groupby("doc_id", observed=True).s.agg(", ".join)).fillna("")
+    issues = per_kind.groupby("doc_id", observed=True).s.agg(", ".join).to_dict()
+    per_doc["issues"] = [issues.get(d, "") for d in per_doc.doc_id]  # '' for a document without any
     if len(per_doc) > SUMMARY_ROWS:
         totals = qi.kind.value_counts()
         lines.append(

@@ -131,6 +131,34 @@ def cmd_targets(args) -> int:
     return 0
 
 
+def cmd_plan_results(args) -> int:
+    from analysis.corpus.plan_results import link
+
+    plan, result = _one_file(args.plan), _one_file(args.result)
+    from analysis.extract.targets import document_year
+
+    year = args.year or document_year(plan.section_rows)
+    if year is None:
+        raise UserError(f"{args.plan}: no year in its title or date line; pass --year")
+    links = link(plan.targets, result.targets, year)
+    reported = links[links.met != "not reported"]
+    if args.json:
+        out = reported.drop(columns=["target_id", "actual_id", "indicator_similarity"])
+        print(json.dumps({"year": year, "links": _records(out)}, ensure_ascii=False, indent=1))
+        return 0
+    show = reported[["indicator", "target_comparator", "target_value", "target_unit", "actual_value", "met"]]
+    with pd.option_context("display.max_rows", None, "display.max_colwidth", 30, "display.width", 200):
+        print(show.to_string(index=False) if len(show) else "-- no target of the plan is reported on")
+    counts = reported.met.value_counts()
+    print(
+        f"-- {len(links)} targets for {year}; {len(reported)} reported on "
+        f"({int(counts.get('yes', 0))} met, {int(counts.get('no', 0))} not met, "
+        f"{int(counts.get('unclear', 0))} unclear), "
+        f"{len(links) - len(reported)} not reported"
+    )
+    return 0
+
+
 def cmd_report(args) -> int:
     from analysis.publish.report import run_report
 
@@ -224,6 +252,13 @@ def _parser() -> argparse.ArgumentParser:
     one_file("outline", "outline of any text file", "sections", cmd_outline)
     one_file("targets", "quantified targets of any text file", "targets", cmd_targets)
     one_file("themes", "theme of every section of any text file", "sections", cmd_themes)
+
+    pr = sub.add_parser("plan-results", help="a plan's targets against the results a later document reports")
+    pr.add_argument("plan", help="the plan (or report) whose targets are held to account")
+    pr.add_argument("result", help="a later document of the same jurisdiction that reports results")
+    pr.add_argument("--year", type=int, help="the plan's year (default: the year of its targets)")
+    pr.add_argument("--json", action="store_true", help='print {"links": [...]}')
+    pr.set_defaults(func=cmd_plan_results)
 
     r = sub.add_parser("report", help="run the notebooks and write HTML reports, figures and an index")
     r.add_argument("--root", default=".", help="project folder holding data/ and notebooks/ (default: .)")

@@ -76,7 +76,9 @@ def _unbreak(masked: str, joins: list[int]) -> str:
     return "".join(chars)
 
 
-def process(data: bytes, doc_id: str, name: str = "input", genre: str | None = None) -> DocResult:
+def process(
+    data: bytes, doc_id: str, name: str = "input", genre: str | None = None, year: int | None = None
+) -> DocResult:
     """Decode, clean, outline, classify and extract the quantities of one document.
 
     Args:
@@ -84,6 +86,7 @@ def process(data: bytes, doc_id: str, name: str = "input", genre: str | None = N
         doc_id: id for the rows.
         name: how to name the input in error messages.
         genre: the manifest's genre; inferred from the text when None.
+        year: the manifest's year; the year in the title when None.
 
     Raises:
         UserError: binary or undecodable input, or a file format minzheng cannot read.
@@ -102,7 +105,7 @@ def process(data: bytes, doc_id: str, name: str = "input", genre: str | None = N
     theme_rows = classify_records(sections, leaves_only=False, tokens=tokens)
     primary = {r.section_id: r.theme_id for r in theme_rows if r.is_primary}
     target_rows = [
-        t._replace(theme_id=primary.get(t.section_id)) for t in extract_records(sections, masked, doc_id, genre)
+        t._replace(theme_id=primary.get(t.section_id)) for t in extract_records(sections, masked, doc_id, genre, year)
     ]
     spans = _decoding_spans(decoded) + cleaned.spans + outline.issues + lost_measure_words(masked)
     terms = {sid: content_terms(toks) for sid, toks in tokens.items()}

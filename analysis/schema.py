@@ -95,6 +95,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
         "the primary theme of the quantity's section.",
     ),
     "sentence": ("string", "The sentence the quantity is in."),
+    "ref_year": (
+        "Int64",
+        "Year the figure refers to: a plan's own year, the reviewed year of a report, a year it names.",
+    ),
+    "ref_period": ("string", "Span of a five-year figure (2021-2025 for 十四五, 过去五年); '' for one year's figure."),
     "score": ("float64", "Keyword score of the theme for the section (title weighs most)."),
     "share": ("float64", "score divided by the section's total score over all themes."),
     "is_primary": ("bool", "The section's one primary theme (or 'unclassified')."),
@@ -122,6 +127,21 @@ COLUMNS: dict[str, tuple[str, str]] = {
         "string",
         "Version of resources/codebook.toml that labelled the row: '<version>+<file hash>'.",
     ),
+    "plan_doc_id": ("string", "The plan (or report) whose targets are held to account."),
+    "result_doc_id": ("string", "The next later document of the same jurisdiction, which reports the results."),
+    "actual_id": ("string", "target_id of the result (an actual row of result_doc_id); null when not reported."),
+    "indicator_similarity": (
+        "float64",
+        "How alike the target's and the result's indicators are (bigram Dice; 1 within one indicator group).",
+    ),
+    "target_value": ("float64", "The target's value in base units."),
+    "target_unit": ("string", "The target's unit."),
+    "target_comparator": ("string", "The target's comparator (>= <= ~ =)."),
+    "target_surface": ("string", "The sentence that states the target."),
+    "actual_value": ("float64", "The reported result in base units; null when not reported."),
+    "actual_unit": ("string", "The result's unit."),
+    "actual_surface": ("string", "The sentence that reports the result."),
+    "met": ("string", "yes, no, unclear (the indicators only partly agree) or not reported."),
     "excerpt": ("string", "The text concerned, shortened."),
     "action": ("string", "removed (cut from section text), parsed (metadata read), flagged (kept), repaired."),
 }
@@ -198,6 +218,8 @@ TABLES: dict[str, dict] = {
             "sentence",
             "char_start",
             "char_end",
+            "ref_year",
+            "ref_period",
         ],
         "key": ["target_id"],
     },
@@ -240,6 +262,27 @@ TABLES: dict[str, dict] = {
         "(log-odds, informative Dirichlet prior).",
         "columns": ["group", "term", "log_odds", "z", "count_group", "count_rest", "rank"],
         "key": ["group", "term"],
+    },
+    "plan_results": {
+        "description": "Each target of a plan's year against the result the next later document of its "
+        "jurisdiction reports for that year and indicator ('not reported' when none).",
+        "columns": [
+            "plan_doc_id",
+            "result_doc_id",
+            "target_id",
+            "actual_id",
+            "indicator_similarity",
+            "indicator",
+            "target_value",
+            "target_unit",
+            "target_comparator",
+            "target_surface",
+            "actual_value",
+            "actual_unit",
+            "actual_surface",
+            "met",
+        ],
+        "key": ["target_id"],
     },
     "quality_issues": {
         "description": "What cleaning and parsing removed, repaired or flagged in the source.",
@@ -307,6 +350,7 @@ SectionClustersRow = namedtuple("SectionClustersRow", TABLES["section_clusters"]
 ClusterTermsRow = namedtuple("ClusterTermsRow", TABLES["cluster_terms"]["columns"])
 DocSimilarityRow = namedtuple("DocSimilarityRow", TABLES["doc_similarity"]["columns"])
 DistinctiveTermsRow = namedtuple("DistinctiveTermsRow", TABLES["distinctive_terms"]["columns"])
+PlanResultsRow = namedtuple("PlanResultsRow", TABLES["plan_results"]["columns"])
 QualityIssuesRow = namedtuple("QualityIssuesRow", TABLES["quality_issues"]["columns"])
 _ROW_TYPES = {
     "documents": DocumentsRow,
@@ -318,6 +362,7 @@ _ROW_TYPES = {
     "cluster_terms": ClusterTermsRow,
     "doc_similarity": DocSimilarityRow,
     "distinctive_terms": DistinctiveTermsRow,
+    "plan_results": PlanResultsRow,
     "quality_issues": QualityIssuesRow,
 }
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis import resources
+from analysis.extract.periods import reference
 from analysis.ingest.clean import Span
 from analysis.schema import ancestors, frame, row_type
 from analysis.zh import CJK, CJK_RANGE, cn_number
@@ -70,6 +71,10 @@ _TRAILING_BASE = re.compile(r"(?:每[^\d,。每]{1,4})+$")
 _SUBJECT_PREP = re.compile(r"(?:按照|按|以|对|在|为|将)$")
 _CJK_START = re.compile(f"[{CJK_RANGE}“(]")
 _SPACES = re.compile(r"\s+")
+#: Words that say what is done to a figure rather than what it counts.
+_VERBS_ONLY = re.compile(
+    r"新增|新建|建成|达到|增长|增加|增至|提高|提升|上升|下降|降低|减少|超过|突破|完成|实现|为|约|分别"
+)
 _CJK_GAP = re.compile(rf"(?<=[{CJK_RANGE}])\s+(?=[{CJK_RANGE}])")
 
 
@@ -410,16 +415,33 @@ def _first_from(marks: tuple[list[int], list[int]], pos: int, default: int) -> i
     return starts[i] if i < len(starts) else default
 
 
-def extract(sections, masked: str, doc_id: str, genre: str | None = None) -> pd.DataFrame:
+def document_year(sections) -> int | None:
+    """The year of a file outside the manifest: the year in its title, else in its date line
+    (——2024年3月5日在…会议上)."""
+    pre = [r for r in _records(sections) if r.level == 0]
+    found = re.search(r"((?:19|20)\d{2})年", pre[0].title if pre else "") or re.search(
+        r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日", pre[0].text[:500] if pre else ""
+    )
+    return int(found.group(1)) if found else None
+
+
+def _leading_noun(indicator: str) -> str:
+    """The subject at the head of an indicator, before its first verb (国内生产总值达到 ->
+    国内生产总值)."""
+    m = _VERBS_ONLY.search(indicator)
+    return indicator[: m.start()] if m else indicator
+
+
+def extract(sections, masked: str, doc_id: str, genre: str | None = None, year: int | None = None) -> pd.DataFrame:
     """The ``targets`` table of one document (see :func:`extract_records`)."""
-    return frame(extract_records(sections, masked, doc_id, genre), "targets")
+    return frame(extract_records(sections, masked, doc_id, genre, year), "targets")
 
 
 def _records(sections) -> list:
     return list(sections.itertuples(index=False)) if isinstance(sections, pd.DataFrame) else list(sections)
 
 
-def extract_records(sections, masked: str, doc_id: str, genre: str | None = None) -> list:
+def extract_records(sections, masked: str, doc_id: str, genre: str | None = None, year: int | None = None) -> list:
     """The ``targets`` rows of one document.
 
     Args:
@@ -429,9 +451,11 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
         genre: from the manifest; inferred from the text when None.
     """
     sections = _records(sections)
+    pre = [r for r in sections if r.level == 0]
     if genre is None:
-        pre = [r for r in sections if r.level == 0]
         genre = infer_genre(pre[0].title if pre else "", [r.title for r in sections if r.level == 1])
+    if year is None:
+        year = document_year(sections)
     default = KIND_BY_GENRE.get(genre, "target")
     Row = row_type("targets")
     by_id = {r.section_id: r for r in sections}
@@ -455,6 +479,7 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
         # sentence and clause marks found once per section: each quantity looks its
         # boundaries up by bisection, so a long section costs linear time, not quadratic
         sents, delims = _marks(_SENT, seg), _marks(_DELIM, seg)
+        subject: tuple[int, str] | None = None  # (sentence start, subject of the last figure)
         for members in groups.values():
             head, tail = members[0], members[-1]
             floor = max(0, head.start - CONTEXT_MAX)
@@ -482,8 +507,16 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
                 kind = "target"
             elif cue_a:
                 kind = "actual"
+            ref_year, ref_period = reference(kind, genre, year, part.title if part.level == 1 else "", sent_left)
             # a rejoined line break leaves a space between two characters of one phrase
             indicator = _CJK_GAP.sub("", _indicator(left, right, head.unit, head.unit_class))
+            # 国内生产总值达到134.9万亿元、增长5%: a bare verb takes the subject of the figure
+            # before it in the same sentence
+            if subject and subject[0] == s0 and len(_VERBS_ONLY.sub("", indicator)) < 2:
+                indicator = subject[1] + indicator
+            noun = _VERBS_ONLY.sub("", indicator)
+            if len(noun) >= 2 and indicator.startswith(noun[:2]):
+                subject = (s0, _leading_noun(indicator))
             per = _PER_UNIT.match(seg, tail.end)
             if per and f"每{per.group(1)}" not in indicator:
                 indicator = f"{indicator}(每{per.group(1)})"  # 1200元/人次
@@ -509,6 +542,8 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
                         sentence=sentence,
                         char_start=start + q.start,
                         char_end=start + q.end,
+                        ref_year=ref_year,
+                        ref_period=ref_period,
                     )
                 )
             prev_end = tail.end
