@@ -135,3 +135,67 @@ def test_the_build_holds_each_plan_against_the_next_document_of_its_jurisdiction
     five = t[t.sentence.str.contains("过去五年")]
     assert five.ref_year.isna().all() and (five.ref_period == "2025-2029").all()
     shutil.rmtree(tmp_path / "data" / "processed")
+
+
+def test_a_jurisdiction_timeline_report_runs_for_a_place_with_two_years(tmp_path):
+    from conftest import ROOT
+
+    from analysis.publish.report import run_report
+
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "p.txt").write_text(PLAN_2030, encoding="utf-8")
+    (raw / "r.txt").write_text(REPORT_2031, encoding="utf-8")
+    (tmp_path / "data" / "manifest.csv").write_text(
+        "doc_id,file,jurisdiction_zh,year,genre\n"
+        "mou-2030,p.txt,某省,2030,government_work_report\nmou-2031,r.txt,某省,2031,government_work_report\n",
+        encoding="utf-8",
+    )
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks", ignore=shutil.ignore_patterns("*.ipynb"))
+    out = tmp_path / "out"
+    assert run_report(tmp_path, out=out, only="jurisdiction_timeline", progress=False) == 0
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert [(r["name"], r["parameters"], r["status"]) for r in run["reports"]] == [
+        ("jurisdiction_timeline-1", {"jurisdiction": "某省"}, "ok")
+    ]
+    page = (out / "jurisdiction_timeline-1.html").read_text(encoding="utf-8")
+    assert "计划目标与完成情况" in page and "Traceback" not in page
+    charts = sorted(p.name for p in (out / "figures").glob("*.png"))
+    assert [c.split("-")[-1] for c in charts] == [
+        "indicators_by_year.png",
+        "plan_vs_result.png",
+        "theme_shares_by_year.png",
+    ]
+
+
+def test_task_changes_counts_new_continued_and_dropped():
+    """a (2030): 养老 床位 建设 | 低保 救助 标准      b (2031): 养老 床位 建设 | 婚姻 登记 服务
+    -> 1 continued (养老), 1 new (婚姻), 1 dropped (低保)."""
+    from analysis.publish.compare import task_changes
+
+    st = pd.DataFrame(
+        {
+            "section_id": ["a:1", "a:2", "b:1", "b:2"],
+            "doc_id": ["a", "a", "b", "b"],
+            "terms": [
+                ["养老", "床位", "建设"],
+                ["低保", "救助", "标准"],
+                ["养老", "床位", "建设"],
+                ["婚姻", "登记", "服务"],
+            ],
+        }
+    )
+    docs = pd.DataFrame({"doc_id": ["b", "a"], "year": [2031, 2030]})
+    got = task_changes(st, docs, 0.3)
+    want = pd.DataFrame(
+        {
+            "doc_a": ["a"],
+            "doc_b": ["b"],
+            "year_a": [2030],
+            "year_b": [2031],
+            "continued": [1],
+            "new": [1],
+            "dropped": [1],
+        }
+    )
+    pd.testing.assert_frame_equal(got, want)

@@ -20,7 +20,7 @@ import re
 
 import pandas as pd
 
-from analysis.publish.compare import indicator_group
+from analysis.publish.compare import indicator_group, indicator_key
 
 __all__ = ["link", "plan_results", "LINK_MIN", "CLEAR_MIN"]
 
@@ -30,9 +30,6 @@ LINK_MIN = 0.5
 CLEAR_MIN = 0.65
 #: Units that measure the same thing.
 _FAMILY = {"%": "rate", "百分点": "rate"}
-_GENERIC = re.compile(
-    r"新增|新建|建成|达到|达|提高到|提高|提升|增长|增加|增至|降低|下降|减少|完成|实现|全省|全市|全区|全国|累计|年均|总数|保持|继续"
-)
 _BUDGET = re.compile(r"预算")
 _RATE_TOLERANCE, _AMOUNT_TOLERANCE = 0.5, 0.10
 
@@ -49,10 +46,6 @@ _COLUMNS = [
 ]
 
 
-def _key(indicator: str) -> str:
-    return _GENERIC.sub("", re.sub(r"\(每.*?\)|[^\u4e00-\u9fffA-Za-z0-9]", "", indicator or ""))
-
-
 def _bigrams(s: str) -> set[str]:
     return {s[i : i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
 
@@ -60,7 +53,7 @@ def _bigrams(s: str) -> set[str]:
 def similarity(a: str, b: str) -> float:
     """Dice coefficient of the character bigrams of two indicators (verbs dropped); 1.0 when
     both fall in the same group of ``indicator_groups.tsv``."""
-    ka, kb = _key(a), _key(b)
+    ka, kb = indicator_key(a), indicator_key(b)
     if not ka or not kb:
         return 0.0
     if min(len(ka), len(kb)) >= 3 and (ka in kb or kb in ka):

@@ -14,6 +14,9 @@ from analysis.schema import ancestors
 
 __all__ = [
     "md_text",
+    "task_changes",
+    "indicator_timeline",
+    "TASK_SIMILARITY",
     "document_summary",
     "theme_shares_wide",
     "specificity",
@@ -174,3 +177,103 @@ def confounding_note(documents: pd.DataFrame) -> str:
             "place and time."
         )
     return ""
+
+
+#: Two leaf sections of consecutive documents whose TF-IDF vectors have at least this cosine
+#: similarity are the same task carried on.
+TASK_SIMILARITY = 0.3
+
+
+@validate_params(threshold=[Interval(0, 1, closed="right")])
+def task_changes(
+    section_terms: pd.DataFrame, documents: pd.DataFrame, threshold: float = TASK_SIMILARITY
+) -> pd.DataFrame:
+    """Tasks new, continued and dropped between consecutive documents (in year order).
+
+    Each leaf section is a task. A task of the later document is *continued* when a task of
+    the earlier one has a TF-IDF cosine similarity of at least ``threshold`` with it, else
+    *new*; a task of the earlier document that no later task reaches is *dropped*.
+
+    Args:
+        section_terms: the ``section_terms`` rows of the documents.
+        documents: the documents, with ``doc_id`` and ``year``.
+        threshold: the similarity that makes two sections one task.
+
+    Returns:
+        One row per pair of consecutive documents: doc_a, doc_b, year_a, year_b and the
+        numbers of sections continued, new and dropped.
+    """
+    rows = []
+    for a, b, sim in _consecutive_similarities(section_terms, documents):
+        rows.append(
+            {
+                "doc_a": a.doc_id,
+                "doc_b": b.doc_id,
+                "year_a": int(a.year),
+                "year_b": int(b.year),
+                "continued": int((sim.max(axis=0) >= threshold).sum()) if sim.size else 0,
+                "new": int((sim.max(axis=0) < threshold).sum()) if sim.size else sim.shape[1],
+                "dropped": int((sim.max(axis=1) < threshold).sum()) if sim.size else sim.shape[0],
+            }
+        )
+    cols = ["doc_a", "doc_b", "year_a", "year_b", "continued", "new", "dropped"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _consecutive_similarities(section_terms: pd.DataFrame, documents: pd.DataFrame):
+    """For each pair of consecutive documents: their rows and the (sections of a) x
+    (sections of b) cosine similarities of the sections' TF-IDF vectors."""
+    from analysis.corpus.vocab import section_matrix
+
+    docs = documents.sort_values(["year", "doc_id"]).reset_index(drop=True)
+    st = section_terms[section_terms.doc_id.isin(docs.doc_id)]
+    if st.empty:
+        return
+    X, _ = section_matrix(st.terms.tolist(), min_df=1)
+    owner = st.doc_id.to_numpy()
+    for a, b in zip(docs.itertuples(), docs.iloc[1:].itertuples()):
+        xa, xb = X[owner == a.doc_id], X[owner == b.doc_id]
+        yield a, b, (xa @ xb.T).toarray()
+
+
+#: Words that say what is done to a figure or where, not what it counts (dropped from
+#: indicators before they are compared).
+_GENERIC = re.compile(
+    r"比上年|比去年|新增|新建|建成|达到|达|提高到|提高|提升|增长|增加|增至|降低|下降|减少|完成|实现|全省|全市|全区|全国|累计|年均|总数|保持|继续"
+)
+
+
+def indicator_key(indicator: str) -> str:
+    """An indicator without punctuation, rate base and generic verbs: 城镇新增就业 -> 城镇就业."""
+    return _GENERIC.sub("", re.sub(r"\(每.*?\)|[^\u4e00-\u9fffA-Za-z0-9]", "", indicator or ""))
+
+
+def indicator_timeline(targets: pd.DataFrame, documents: pd.DataFrame, min_docs: int = 2) -> pd.DataFrame:
+    """The figures of one jurisdiction that recur over the years: each indicator group of
+    ``indicator_groups.tsv``, else each indicator (generic verbs dropped) in one unit, found in
+    ``min_docs`` documents or more, with the year each figure refers to (``ref_year``)."""
+    labels = {g: label for g, label, _, _ in resources.rows("indicator_groups.tsv")}
+    t = targets[targets.ref_period.fillna("") == ""].merge(documents[["doc_id", "year"]], on="doc_id")
+    groups = [indicator_group(i, u, v) for i, u, v in zip(t.indicator, t.unit, t.verb)]
+    keys = [indicator_key(i) for i in t.indicator]
+    t = t.assign(
+        group=[f"{g or k}:{u}" for g, k, u in zip(groups, keys, t.unit)],
+        group_label=[labels.get(g, k) for g, k in zip(groups, keys)],
+    )
+    t = t[[len(k) >= 2 for k in keys]]
+    n_docs = t.groupby("group").doc_id.nunique()
+    t = t[t.group.isin(n_docs[n_docs >= min_docs].index)]
+    cols = [
+        "group",
+        "group_label",
+        "doc_id",
+        "year",
+        "ref_year",
+        "kind",
+        "value",
+        "unit",
+        "comparator",
+        "indicator",
+        "raw",
+    ]
+    return t[cols].sort_values(["group", "ref_year", "doc_id"]).reset_index(drop=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.lines
+import matplotlib.patches
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
@@ -40,6 +41,9 @@ __all__ = [
     "silhouette",
     "cluster_sizes",
     "cluster_theme_agreement",
+    "theme_shares_over_time",
+    "indicator_over_time",
+    "plan_vs_result",
 ]
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -264,6 +268,7 @@ def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
         return _empty("Comparable targets", "No indicator is quantified in two or more of these documents", source)
     groups = list(dict.fromkeys(comp.group))[:6]
     fig, axes = _panels(len(groups))
+    axes = axes.ravel()
     docs = list(dict.fromkeys(comp.sort_values("year").doc_id))
     colour = {d: OKABE_ITO[i % 8] for i, d in enumerate(docs)}
     for ax, g in zip(axes.ravel(), groups):
@@ -329,6 +334,7 @@ def distinctive_terms(terms: pd.DataFrame, source: str, top_n: int = 8) -> plt.F
         return _empty("Terms most distinctive of each document", "Not enough text to compare", source)
     groups = list(dict.fromkeys(terms.group))[:6]
     fig, axes = _panels(len(groups))
+    axes = axes.ravel()
     zmax = float(terms.z.max()) if len(terms) else 1.0
     for i, (ax, g) in enumerate(zip(axes.ravel(), groups)):
         d = terms[terms.group == g].nsmallest(top_n, "rank").iloc[::-1]
@@ -382,3 +388,100 @@ def cluster_theme_agreement(crosstab: pd.DataFrame, source: str, names: pd.DataF
     fig.colorbar(im, ax=ax, label="sections")
     ax.spines[:].set_visible(False)
     return _finish(fig, ax, "Clusters against the codebook's primary themes", "Cluster (top terms)", "", source)
+
+
+def theme_shares_over_time(shares: pd.DataFrame, documents: pd.DataFrame, source: str,
+                           names: pd.DataFrame | None = None, top: int = 8) -> plt.Figure:  # fmt: skip
+    """One jurisdiction's theme shares year by year, with their bootstrap intervals: the
+    ``top`` themes with the largest mean share, one small panel each, on one shared axis."""
+    title = "各主题篇幅占比的逐年变化(误差线为90%自助法区间)"
+    if shares.empty:
+        return _empty(title, "没有可比较的文件", source)
+    d = shares.merge(documents[["doc_id", "year"]], on="doc_id")
+    order = d.groupby("theme_id").share.mean().sort_values(ascending=False).index[:top]
+    fig, axes = _panels(len(order))
+    axes = axes.ravel()
+    ymax = float(d[d.theme_id.isin(order)].hi.max() * 100) * 1.1 or 1.0
+    years = sorted(documents.year.astype(int).unique())
+    for ax, theme in zip(axes, order):
+        t = d[d.theme_id == theme].sort_values("year")
+        err = [(t.share - t.lo) * 100, (t.hi - t.share) * 100]
+        ax.errorbar(t.year, t.share * 100, yerr=err, marker="o", color=OKABE_ITO[0], capsize=3)
+        ax.set_title("未分类" if theme == "unclassified" else _theme_label(theme, names), fontsize=13, loc="left")
+        ax.set_ylim(0, ymax)
+        # every panel on the same years, so that a theme found in one year is not stretched
+        ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=6))
+    fig.suptitle(title, x=0.01, ha="left", fontsize=18)
+    fig.supylabel("占叶节点字数的百分比(%)", fontsize=13)
+    fig.text(0.01, 0.01, source, fontsize=10, color="#555555", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    return fig
+
+
+def _zh_number(v: float, _pos=None) -> str:
+    """An axis number as a Chinese reader writes it: 1.2亿, 63万, 5.5."""
+    for size, word in ((1e8, "亿"), (1e4, "万")):
+        if abs(v) >= size:
+            return f"{v / size:,.4g}{word}"
+    return f"{v:,.4g}"
+
+
+def indicator_over_time(timeline: pd.DataFrame, source: str, top: int = 8) -> plt.Figure:
+    """Each comparable indicator over the years: targets (hollow) and results (filled), one
+    panel per indicator group, each on its own axis starting at zero."""
+    title = "可比指标的逐年目标与完成值"
+    if timeline.empty:
+        return _empty(title, "没有在两份以上文件中出现的可比指标", source)
+    groups = timeline.group.value_counts().index[:top]
+    fig, axes = _panels(len(groups))
+    axes = axes.ravel()
+    for ax, g in zip(axes, groups):
+        t = timeline[timeline.group == g]
+        year = t.ref_year.fillna(t.year).astype(float)
+        for kind, face, label in (("target", "none", "目标"), ("actual", OKABE_ITO[0], "完成")):
+            k = t.kind == kind
+            ax.scatter(year[k], t.value[k], facecolors=face, edgecolors=OKABE_ITO[0], s=50, label=label)
+        ax.set_title(f"{t.group_label.iloc[0]}({t.unit.iloc[0]})", fontsize=13, loc="left")
+        ax.set_ylim(0, float(t.value.max()) * 1.15 or 1.0)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_zh_number))
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=6))
+    axes[0].legend(frameon=False, fontsize=11)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=18)
+    fig.text(0.01, 0.01, source, fontsize=10, color="#555555", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    return fig
+
+
+#: The x axis of plan_vs_result stops here (%); longer bars are cut and labelled.
+RATIO_CAP = 300.0
+
+
+def plan_vs_result(links: pd.DataFrame, source: str) -> plt.Figure:
+    """Each linked target: the result as a share of the target (100% = the target reached),
+    coloured by whether it was met."""
+    title = "计划目标与次年报告的完成值(完成值 ÷ 目标值)"
+    linked = links[links.met.isin(["yes", "no", "unclear"])]
+    if linked.empty:
+        return _empty(title, "后一份文件没有报告这些目标的完成情况", source)
+    linked = linked.assign(ratio=linked.actual_value.abs() / linked.target_value.abs().where(lambda v: v > 0) * 100)
+    linked = linked.dropna(subset=["ratio"]).sort_values("ratio")
+    colours = {"yes": OKABE_ITO[2], "no": OKABE_ITO[5], "unclear": "#999999"}
+    labels = {"yes": "完成", "no": "未完成", "unclear": "口径不明"}
+    fig, ax = plt.subplots(figsize=(12.8, max(3.0, 0.45 * len(linked) + 1.5)))
+    y = np.arange(len(linked))
+    # a few ratios in the thousands would squeeze the rest against the axis: bars stop at the
+    # cap, and the true figure is written beside them
+    cap = max(200.0, min(float(linked.ratio.max()), RATIO_CAP))
+    ax.barh(y, linked.ratio.clip(upper=cap), color=[colours[m] for m in linked.met], height=0.6)
+    for yi, r in zip(y, linked.ratio):
+        if r > cap:
+            ax.text(cap, yi, f" {r:,.0f}%", va="center", ha="right", color="white", fontsize=11)
+    ax.axvline(100, color="#333333", linewidth=1, linestyle="--")
+    ax.set_xlim(0, cap * 1.02)
+    ax.set_yticks(
+        y, [f"{i[:18]}({p.plan_doc_id}→{p.result_doc_id})" for i, p in zip(linked.indicator, linked.itertuples())]
+    )
+    handles = [matplotlib.patches.Patch(color=colours[m], label=labels[m]) for m in colours if m in set(linked.met)]
+    ax.legend(handles=handles, frameon=False, loc="lower right")
+    return _finish(fig, ax, title, "完成值占目标值的百分比(%;虚线 = 100%)", "", source)

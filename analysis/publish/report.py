@@ -29,7 +29,7 @@ from analysis.publish.fonts import font_path
 
 __all__ = ["NOTEBOOKS", "KERNEL", "Job", "jobs_for", "ensure_kernel", "run_report"]
 
-NOTEBOOKS = ["city_profile", "cross_city", "section_clusters"]
+NOTEBOOKS = ["city_profile", "cross_city", "section_clusters", "jurisdiction_timeline"]
 KERNEL = "minzheng"
 #: Seconds a single notebook cell may run before papermill stops it.
 CELL_TIMEOUT = 600
@@ -64,12 +64,18 @@ class Job:
     figures: list[str] = field(default_factory=list)
 
 
-def jobs_for(doc_ids: list[str], only: str | None = None) -> list[Job]:
-    """Parameter sets: one city profile per document, one cross-city comparison, one clustering."""
+def jobs_for(doc_ids: list[str], only: str | None = None, timelines: list[str] | None = None) -> list[Job]:
+    """Parameter sets: one city profile per document, one cross-city comparison, one
+    clustering, and one timeline per jurisdiction in ``timelines`` (those with documents of
+    two years or more)."""
     jobs = [Job("city_profile", {"doc_id": d}, f"city_profile-{d}") for d in doc_ids]
     jobs += [
         Job("cross_city", {"doc_ids": [], "themes": []}, "cross_city"),
         Job("section_clusters", {"k": 0, "min_df": 2, "seed": 0}, "section_clusters"),
+    ]
+    jobs += [
+        Job("jurisdiction_timeline", {"jurisdiction": j}, f"jurisdiction_timeline-{k + 1}")
+        for k, j in enumerate(timelines or [])
     ]
     if only:
         if only not in NOTEBOOKS:
@@ -226,7 +232,8 @@ def run_report(
     t0 = time.perf_counter()
     tables = build(root, progress=progress)
     docs = tables["documents"]
-    jobs = jobs_for(docs.doc_id.tolist(), only)
+    years = docs.groupby("jurisdiction_zh").year.nunique()
+    jobs = jobs_for(docs.doc_id.tolist(), only, sorted(years[years > 1].index))
     default = out is None
     out = (root / "reports" / started[:10]) if default else Path(out).resolve()
     for sub in ("notebooks", "figures", "src"):
