@@ -19,8 +19,10 @@ install: $(STAMP)
 build: $(STAMP)
 	$(VENV)/bin/minzheng build
 
+# the seed corpus, then the State Council's work reports 1954-2025 (corpora/national)
 report: $(STAMP)
 	$(VENV)/bin/minzheng report
+	$(VENV)/bin/minzheng report --root corpora/national
 
 # JupyterLab is an extra ([lab]); headless (no browser), and as root when run as root
 LAB_FLAGS := --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -51,4 +53,4 @@ bench: $(STAMP)
 	$(PY) -m benchmarks.bench
 
 clean:
-	rm -rf $(VENV) data/processed reports/*/ reports/latest
+	rm -rf $(VENV) data/processed reports/*/ reports/latest corpora/*/data/processed corpora/*/reports

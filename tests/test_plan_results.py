@@ -199,3 +199,16 @@ def test_task_changes_counts_new_continued_and_dropped():
         }
     )
     pd.testing.assert_frame_equal(got, want)
+
+
+def test_the_national_corpus_ships_with_a_valid_manifest():
+    """corpora/national: 46 State Council work reports, each file listed once, years in order."""
+    from conftest import ROOT
+
+    from analysis import manifest as mf
+
+    root = ROOT / "corpora" / "national"
+    man = mf.load(root / "data" / "manifest.csv", root / "data" / "raw")
+    assert len(man) == 46 and set(man.jurisdiction_zh) == {"中华人民共和国"}
+    assert sorted(man.file) == sorted(p.name for p in (root / "data" / "raw").glob("*.txt"))
+    assert (root / "notebooks" / "jurisdiction_timeline.py").exists()
