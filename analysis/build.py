@@ -63,8 +63,10 @@ def code_fingerprint() -> str:
     the document and the code that processed it are unchanged."""
     h = hashlib.sha256()
     # the libraries whose output the per-document stages keep (tokens, numerals, decoding)
-    for dist in ("jieba", "cn2an", "charset-normalizer"):
+    for dist in ("jieba", "rjieba", "cn2an", "charset-normalizer"):
         h.update(f"{dist}=={metadata.version(dist)}".encode())
+    # the engine that segments (MINZHENG_SEGMENTER), read without importing it
+    h.update(f"segmenter={os.environ.get('MINZHENG_SEGMENTER', '').strip() or 'rjieba'}".encode())
     pkg = Path(__file__).parent
     # every file of the package, whatever its suffix (a codebook.toml edit must reach every
     # document), but not Python's byte-code caches
