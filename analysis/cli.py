@@ -162,7 +162,14 @@ def cmd_plan_results(args) -> int:
 def cmd_report(args) -> int:
     from analysis.publish.report import run_report
 
-    return run_report(args.root, out=args.out, only=args.only, workers=args.workers, progress=not args.no_progress)
+    return run_report(
+        args.root,
+        out=args.out,
+        only=args.only,
+        workers=args.workers,
+        progress=not args.no_progress,
+        params=args.param,
+    )
 
 
 def cmd_build(args) -> int:
@@ -263,9 +270,19 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="run the notebooks and write HTML reports, figures and an index")
     r.add_argument("--root", default=".", help="project folder holding data/ and notebooks/ (default: .)")
     r.add_argument("--out", default=None, help="output folder (default: reports/<date>, and reports/latest)")
-    r.add_argument("--only", default=None, help="run one notebook: city_profile, cross_city or section_clusters")
+    r.add_argument(
+        "--only",
+        default=None,
+        help="run one notebook: city_profile, cross_city, section_clusters or jurisdiction_timeline",
+    )
     r.add_argument("--workers", type=int, default=None, help="notebooks run at once (default: 2)")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="set a notebook parameter for every report that takes it (repeatable), e.g. lang=en, k=12",
+    )
     r.set_defaults(func=cmd_report)
 
     a = sub.add_parser("add", help="copy a document into data/raw and add its manifest row")

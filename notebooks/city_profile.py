@@ -17,6 +17,7 @@
 # %% tags=["parameters"]
 doc_id: str = "wuhan-2018"  # the document to profile: a doc_id from data/manifest.csv
 root: str = ".."  # project folder holding data/ (relative to this notebook)
+lang: str = "zh"  # language of the charts: zh (Chinese) or en (English)
 figures_dir: str = ""  # where to write each chart as PNG and SVG ("" = only show them)
 
 # %%
@@ -26,6 +27,8 @@ from IPython.display import Markdown, display
 from analysis.extract.themes import theme_names, theme_shares
 from analysis.publish import compare, plots
 from analysis.store import read_table
+
+plots.set_lang(lang)
 
 pd.set_option("display.max_colwidth", 60)
 documents = read_table("documents", root)

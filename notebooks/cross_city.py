@@ -18,6 +18,7 @@
 doc_ids: list = []  # documents to compare (doc_ids from data/manifest.csv); [] = all of them
 themes: list = []  # theme_ids to show in the theme comparison; [] = all themes
 root: str = ".."  # project folder holding data/ (relative to this notebook)
+lang: str = "zh"  # language of the charts: zh (Chinese) or en (English)
 figures_dir: str = ""  # where to write each chart as PNG and SVG ("" = only show them)
 
 # %%
@@ -26,6 +27,8 @@ from IPython.display import Markdown, display
 from analysis.extract.themes import theme_names, theme_shares
 from analysis.publish import compare, plots
 from analysis.store import read_table
+
+plots.set_lang(lang)
 
 documents = read_table("documents", root)
 documents = documents[documents.doc_id.isin(doc_ids)] if doc_ids else documents
@@ -53,7 +56,7 @@ plots.table(documents[["doc_id", "jurisdiction_zh", "year", "genre", "title_zh",
 # %%
 shares = theme_shares(section_themes, sections)
 wide = compare.theme_shares_wide(shares.query("theme_id in @themes") if themes else shares)
-figures.save(plots.theme_shares_compare(wide, source, names), "theme_shares")
+figures.save(plots.theme_shares_compare(wide, source, names, documents), "theme_shares")
 
 # %%
 (wide * 100).round(1).rename(index=names.set_index("theme_id").zh.to_dict())
@@ -91,10 +94,10 @@ plots.table(
 # ## Document similarity and distinctive terms
 
 # %%
-figures.save(plots.similarity_heatmap(similarity, source), "similarity")
+figures.save(plots.similarity_heatmap(similarity, source, documents), "similarity")
 
 # %%
-figures.save(plots.distinctive_terms(distinctive, source), "distinctive_terms")
+figures.save(plots.distinctive_terms(distinctive, source, documents=documents), "distinctive_terms")
 
 # %%
 distinctive.query("rank <= 10").pivot_table(index="rank", columns="group", values="term", aggfunc="first")

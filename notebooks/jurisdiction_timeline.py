@@ -19,6 +19,7 @@
 jurisdiction: str = ""  # jurisdiction_zh of data/manifest.csv; empty means the one with most documents
 task_similarity: float = 0.3  # TF-IDF cosine at which two sections of consecutive documents are one task
 root: str = ".."  # project folder holding data/ (relative to this notebook)
+lang: str = "zh"  # language of the charts: zh (Chinese) or en (English)
 figures_dir: str = ""  # where to write each chart as PNG and SVG; empty means only show them
 
 # %%
@@ -27,6 +28,8 @@ from IPython.display import Markdown, display
 from analysis.extract.themes import theme_names, theme_shares
 from analysis.publish import compare, plots
 from analysis.store import read_table
+
+plots.set_lang(lang)
 
 documents = read_table("documents", root)
 jurisdiction = jurisdiction or documents.jurisdiction_zh.value_counts().index[0]

@@ -20,6 +20,7 @@ k: int = 0  # number of clusters; 0 = choose by silhouette over 8-24
 min_df: int = 2  # a term must occur in at least this many sections
 seed: int = 0  # random seed (KMeans above 4,000 sections and the silhouette sample)
 root: str = ".."  # project folder holding data/ (relative to this notebook)
+lang: str = "zh"  # language of the charts: zh (Chinese) or en (English)
 figures_dir: str = ""  # where to write each chart as PNG and SVG ("" = only show them)
 
 # %%
@@ -30,6 +31,8 @@ from analysis import corpus
 from analysis.extract.themes import theme_names
 from analysis.publish import plots
 from analysis.store import read_table
+
+plots.set_lang(lang)
 
 documents = read_table("documents", root)
 section_terms = read_table("section_terms", root)

@@ -133,3 +133,24 @@ def test_empty_inputs_give_a_plain_message_not_a_warning():
         warnings.simplefilter("error")
         for fig in (plots.quality_issues(empty, "s"), plots.targets_by_theme(empty, "s")):
             assert any("No " in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_a_parameter_on_the_command_line_changes_the_report(tmp_path):
+    """`minzheng report --param lang=en --param k=10`: typed by the parameters cell, applied
+    to every notebook that takes it; a parameter no notebook takes, or a value of the wrong
+    type, is one clear error."""
+    from analysis.errors import UserError
+
+    root = project(tmp_path / "p")
+    out = root / "out"
+    with pytest.raises(UserError, match="no report notebook takes it"):
+        run_report(root, out=out, only="section_clusters", progress=False, params=["nope=1"])
+    with pytest.raises(UserError, match="not a valid int"):
+        run_report(root, out=out, only="section_clusters", progress=False, params=["k=ten"])
+    assert run_report(root, out=out, only="section_clusters", progress=False, params=["lang=en", "k=10"]) == 0
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["reports"][0]["parameters"] == {"k": 10, "min_df": 2, "seed": 0, "lang": "en"}
+    page = (out / "section_clusters.html").read_text(encoding="utf-8")
+    assert "k = <strong>10</strong>" in page
+    svg = next((out / "figures").glob("section_clusters-silhouette.svg")).read_text(encoding="utf-8")
+    assert "Silhouette of the section clustering" in svg

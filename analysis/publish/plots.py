@@ -25,6 +25,10 @@ from analysis.publish.fonts import FONT, font_path
 
 __all__ = [
     "FONT",
+    "LANG",
+    "set_lang",
+    "doc_labels",
+    "doc_colours",
     "OKABE_ITO",
     "FigureSaver",
     "table",
@@ -46,6 +50,22 @@ __all__ = [
     "plan_vs_result",
 ]
 
+#: The language of chart text: "zh" (the default: analysts brief in Chinese) or "en".
+LANG = "zh"
+
+
+def set_lang(lang: str) -> None:
+    """Chart titles, axes, legends and notes in ``zh`` (default) or ``en``."""
+    global LANG
+    if lang not in ("zh", "en"):
+        raise ValueError(f"lang={lang!r}: expected 'zh' or 'en'")
+    LANG = lang
+
+
+def _t(zh: str, en: str) -> str:
+    return zh if LANG == "zh" else en
+
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 SIZE = (12.8, 7.2)
 
@@ -66,7 +86,9 @@ def _register_font() -> None:
             "xtick.labelsize": 12,
             "ytick.labelsize": 12,
             "legend.fontsize": 12,
-            "svg.fonttype": "path",  # SVGs render the same without the font installed
+            # SVG text stays text (a title can be edited in PowerPoint or Illustrator); viewers
+            # without Noto Sans CJK SC fall back to their own Chinese font
+            "svg.fonttype": "none",
         }
     )
 
@@ -108,10 +130,51 @@ def table(df: pd.DataFrame, formats: dict | None = None, precision: int = 2):
     )
 
 
+#: A source line lists documents up to this many characters; beyond, it counts them.
+SOURCE_MAX_CHARS = 80
+
+
+def doc_labels(documents: pd.DataFrame) -> dict[str, str]:
+    """doc_id -> how a reader names the document: 武汉市 2018 (with its period or id when two
+    documents of one place and year would read the same)."""
+    base = {r.doc_id: f"{r.jurisdiction_zh} {r.year}" for r in documents.itertuples()}
+    counts = pd.Series(list(base.values())).value_counts()
+    out = {}
+    for r in documents.itertuples():
+        label = base[r.doc_id]
+        if counts[label] > 1:
+            period = getattr(r, "period", None)
+            extra = period if isinstance(period, str) and period and period != "annual" else r.doc_id
+            label = f"{label} {extra}"
+        out[r.doc_id] = label
+    return out
+
+
 def source_line(documents: pd.DataFrame) -> str:
-    """'Source: 某市 2030 (mou-2030); …' for the documents a chart draws on."""
-    parts = [f"{r.jurisdiction_zh} {r.year} ({r.doc_id})" for r in documents.itertuples()]
-    return "Source: " + "; ".join(parts) + " — minzheng"
+    """'来源:武汉市 2018、宿迁市 2018Q1…(minzheng)' for the documents a chart draws on; a long
+    list is cut to a count, so the line always fits under the chart."""
+    labels = list(doc_labels(documents).values())
+    listed = "、".join(labels) if LANG == "zh" else "; ".join(labels)
+    if len(listed) > SOURCE_MAX_CHARS:
+        years = documents.year.astype(int)
+        span = f"{years.min()}–{years.max()}"
+        listed = _t(f"{len(labels)} 份文件({span}),见文件表", f"{len(labels)} documents ({span}); see the table")
+    return _t(f"来源:{listed}(minzheng)", f"Source: {listed} (minzheng)")
+
+
+def doc_colours(documents: pd.DataFrame) -> dict[str, str]:
+    """doc_id -> colour: one hue per jurisdiction (the same in every chart), lighter for its
+    earlier documents."""
+    places = sorted(documents.jurisdiction_zh.unique())
+    cmap = matplotlib.colormaps["tab20"] if len(places) > 8 else None
+    out = {}
+    for k, place in enumerate(places):
+        base = matplotlib.colors.to_rgb(OKABE_ITO[k] if cmap is None else cmap(2 * (k % 10) + (k // 10) % 2))
+        docs = documents[documents.jurisdiction_zh == place].sort_values(["year", "doc_id"]).doc_id.tolist()
+        for i, d in enumerate(docs):
+            mix = 0.55 * (len(docs) - 1 - i) / max(len(docs) - 1, 1)  # the latest in full colour
+            out[d] = matplotlib.colors.to_hex([c + (1 - c) * mix for c in base])
+    return out
 
 
 def _finish(fig, ax, title: str, xlabel: str, ylabel: str, source: str):
@@ -173,8 +236,8 @@ def theme_mix(shares: pd.DataFrame, source: str, names: pd.DataFrame | None = No
     return _finish(
         fig,
         ax,
-        "Share of the plan's text by theme (90% bootstrap interval)",
-        "Share of characters in leaf sections (%)",
+        _t("各主题的篇幅占比(90% 自助法区间)", "Share of the plan's text by theme (90% bootstrap interval)"),
+        _t("占叶节点字数的百分比(%)", "Share of characters in leaf sections (%)"),
         "",
         source,
     )
@@ -191,16 +254,22 @@ def outline_overview(sections: pd.DataFrame, source: str) -> plt.Figure:
     y = np.arange(len(sizes))[::-1]
     ax.barh(y, [s[1] for s in sizes], color=OKABE_ITO[4])
     for yi, s in zip(y, sizes):
-        ax.text(s[1], yi, f"  {s[2]} items", va="center", fontsize=11)
+        ax.text(s[1], yi, f"  {s[2]} " + _t("项", "items"), va="center", fontsize=11)
     ax.set_yticks(y, [f"{i + 1}. {s[0]}" for i, s in enumerate(sizes)])
     ax.set_xlim(0, max([s[1] for s in sizes] + [1]) * 1.15)
-    return _finish(fig, ax, "Outline: length of each part", "Characters", "", source)
+    return _finish(
+        fig, ax, _t("文件结构:各部分的篇幅", "Outline: length of each part"), _t("字数", "Characters"), "", source
+    )
 
 
 def targets_by_theme(targets: pd.DataFrame, source: str, names: pd.DataFrame | None = None) -> plt.Figure:
     """Quantities per theme, commitments and results stacked."""
     if targets.empty:
-        return _empty("Quantified targets by theme", "No quantified targets in this document", source)
+        return _empty(
+            _t("各主题的量化指标", "Quantified targets by theme"),
+            _t("本文件没有量化指标", "No quantified targets in this document"),
+            source,
+        )
     t = targets.assign(theme_id=targets.theme_id.fillna("unclassified"))
     tab = t.pivot_table(index="theme_id", columns="kind", values="raw", aggfunc="count", fill_value=0)
     for k in ("target", "actual"):
@@ -209,41 +278,97 @@ def targets_by_theme(targets: pd.DataFrame, source: str, names: pd.DataFrame | N
     tab = tab.assign(total=tab.target + tab.actual).sort_values("total")
     fig, ax = plt.subplots()
     y = np.arange(len(tab))
-    ax.barh(y, tab.target, color=OKABE_ITO[0], label="target (commitment)")
-    ax.barh(y, tab.actual, left=tab.target, color=OKABE_ITO[1], label="actual (result or standard in force)")
+    ax.barh(y, tab.target, color=OKABE_ITO[0], label=_t("目标(承诺)", "target (commitment)"))
+    ax.barh(
+        y,
+        tab.actual,
+        left=tab.target,
+        color=OKABE_ITO[1],
+        label=_t("实际(完成值或现行标准)", "actual (result or standard in force)"),
+    )
     ax.set_yticks(y, [_theme_label(i, names) for i in tab.index])
     ax.legend(loc="lower right", frameon=False)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    return _finish(fig, ax, "Quantified targets by theme", "Number of quantities", "", source)
+    return _finish(
+        fig,
+        ax,
+        _t("各主题的量化指标", "Quantified targets by theme"),
+        _t("指标个数", "Number of quantities"),
+        "",
+        source,
+    )
 
 
 def quality_issues(issues: pd.DataFrame, source: str) -> plt.Figure:
     """What cleaning removed, repaired or flagged in the source."""
     if issues.empty:
         return _empty(
-            "Quality issues found in the source", "No quality issues: nothing was removed, repaired or flagged", source
+            _t("原文中发现的质量问题", "Quality issues found in the source"),
+            _t(
+                "没有质量问题:未删除、修复或标记任何内容", "No quality issues: nothing was removed, repaired or flagged"
+            ),
+            source,
         )
     fig, ax = _stacked_barh(issues.groupby(["kind", "action"]).size().unstack(fill_value=0))
     ax.legend(title="action", loc="lower right", frameon=False)
     ax.xaxis.get_major_locator().set_params(integer=True)
-    return _finish(fig, ax, "Quality issues found in the source", "Number of issues", "", source)
-
-
-def theme_shares_compare(wide: pd.DataFrame, source: str, names: pd.DataFrame | None = None) -> plt.Figure:
-    """Theme shares side by side: one group of bars per theme, one bar per document."""
-    wide = wide.loc[wide.mean(axis=1).sort_values().index]
-    fig, ax = plt.subplots()
-    n = wide.shape[1]
-    h = 0.8 / max(n, 1)
-    y = np.arange(len(wide))
-    for i, doc in enumerate(wide.columns):
-        ax.barh(y + i * h - 0.4 + h / 2, wide[doc] * 100, height=h, color=OKABE_ITO[i % 8], label=doc)
-    ax.set_yticks(y, [_theme_label(t, names) for t in wide.index])
-    handles, labels = ax.get_legend_handles_labels()
-    ax.legend(handles[::-1], labels[::-1], loc="lower right", frameon=False)  # same order as the bars
     return _finish(
-        fig, ax, "Share of text by theme, document by document", "Share of characters in leaf sections (%)", "", source
+        fig,
+        ax,
+        _t("原文中发现的质量问题", "Quality issues found in the source"),
+        _t("问题个数", "Number of issues"),
+        "",
+        source,
     )
+
+
+#: Up to this many documents a chart draws one bar (or panel) per document; beyond, a heatmap
+#: or a table, which stay readable with 60.
+BARS_MAX_DOCS = 8
+#: Heatmap cells carry their number up to this many documents.
+ANNOTATE_MAX_DOCS = 12
+
+
+def _doc_order(documents: pd.DataFrame | None, ids) -> list[str]:
+    """Documents ordered by jurisdiction, then year."""
+    if documents is None:
+        return list(ids)
+    d = documents[documents.doc_id.isin(list(ids))].sort_values(["jurisdiction_zh", "year", "doc_id"])
+    return d.doc_id.tolist()
+
+
+def theme_shares_compare(
+    wide: pd.DataFrame, source: str, names: pd.DataFrame | None = None, documents: pd.DataFrame | None = None
+) -> plt.Figure:
+    """Theme shares side by side: grouped bars (one per document, its jurisdiction's colour)
+    up to ``BARS_MAX_DOCS`` documents, a theme x document heatmap beyond."""
+    title = _t("各文件各主题的篇幅占比", "Share of text by theme, document by document")
+    xlabel = _t("占叶节点字数的百分比(%)", "Share of characters in leaf sections (%)")
+    order = _doc_order(documents, wide.columns)
+    labels = doc_labels(documents) if documents is not None else {d: d for d in order}
+    wide = wide.loc[wide.mean(axis=1).sort_values().index, order]
+    if len(order) > BARS_MAX_DOCS:
+        fig, ax = plt.subplots()
+        im = ax.imshow(wide.to_numpy() * 100, cmap="cividis", aspect="auto", vmin=0)
+        ax.set_yticks(range(len(wide)), [_theme_label(t, names) for t in wide.index], fontsize=10)
+        size = 10 if len(order) <= 30 else 7
+        ax.set_xticks(range(len(order)), [labels[d] for d in order], rotation=60, ha="right", fontsize=size)
+        if len(order) <= ANNOTATE_MAX_DOCS:
+            for (r, c), v in np.ndenumerate(wide.to_numpy() * 100):
+                ax.text(c, r, f"{v:.0f}", ha="center", va="center", fontsize=9, color="white" if v < 50 else "black")
+        fig.colorbar(im, ax=ax, label=xlabel)
+        ax.spines[:].set_visible(False)
+        return _finish(fig, ax, title, "", "", source)
+    fig, ax = plt.subplots()
+    colours = doc_colours(documents) if documents is not None else {d: OKABE_ITO[i % 8] for i, d in enumerate(order)}
+    h = 0.8 / max(len(order), 1)
+    y = np.arange(len(wide))
+    for i, doc in enumerate(order):
+        ax.barh(y + i * h - 0.4 + h / 2, wide[doc] * 100, height=h, color=colours[doc], label=labels[doc])
+    ax.set_yticks(y, [_theme_label(t, names) for t in wide.index])
+    handles, hl = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], hl[::-1], loc="lower right", frameon=False)  # same order as the bars
+    return _finish(fig, ax, title, xlabel, "", source)
 
 
 def specificity(spec: pd.DataFrame, source: str) -> plt.Figure:
@@ -251,12 +376,12 @@ def specificity(spec: pd.DataFrame, source: str) -> plt.Figure:
     fig, axes = plt.subplots(1, 2, figsize=SIZE)
     labels = [f"{r.jurisdiction_zh} {r.year}" for r in spec.itertuples()]
     axes[0].barh(labels, spec.targets_per_10k_chars, color=OKABE_ITO[0])
-    axes[0].set_xlabel("Quantified targets per 10,000 characters")
+    axes[0].set_xlabel(_t("每万字的量化目标数", "Quantified targets per 10,000 characters"))
     axes[1].barh(labels, spec.share_items_with_target * 100, color=OKABE_ITO[2])
-    axes[1].set_xlabel("Items with at least one quantified target (%)")
+    axes[1].set_xlabel(_t("含量化目标的条目占比(%)", "Items with at least one quantified target (%)"))
     axes[1].set_xlim(0, 100)
     axes[1].set_yticklabels([])
-    fig.suptitle("How concrete is each plan?", x=0.01, ha="left", fontsize=18)
+    fig.suptitle(_t("各文件的具体程度", "How concrete is each plan?"), x=0.01, ha="left", fontsize=18)
     fig.text(0.01, 0.01, source, fontsize=10, color="#555555")
     fig.tight_layout(rect=(0, 0.04, 1, 0.95))
     return fig
@@ -265,7 +390,11 @@ def specificity(spec: pd.DataFrame, source: str) -> plt.Figure:
 def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
     """The same indicator across documents: one panel per indicator group, dots by year."""
     if comp.empty:
-        return _empty("Comparable targets", "No indicator is quantified in two or more of these documents", source)
+        return _empty(
+            _t("可比指标", "Comparable targets"),
+            _t("没有在两份以上文件中都量化的指标", "No indicator is quantified in two or more of these documents"),
+            source,
+        )
     groups = list(dict.fromkeys(comp.group))[:6]
     fig, axes = _panels(len(groups))
     axes = axes.ravel()
@@ -288,13 +417,18 @@ def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
         ax.set_title(f"{d.group_label.iloc[0]} ({d.unit.iloc[0]})", fontsize=13, loc="left")
         ax.set_ylim(0, float(d.value.max()) * 1.15)
         ax.set_xlim(min(comp.year) - 0.8, max(comp.year) + 0.8)
-        ax.set_xlabel("Year of the document", fontsize=11)
+        ax.set_xlabel(_t("文件年份", "Year of the document"), fontsize=11)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.10g}"))
     handles = [matplotlib.lines.Line2D([], [], marker="o", linestyle="", color=colour[d], markersize=9) for d in docs]
-    fig.legend(handles, docs, loc="upper left", bbox_to_anchor=(0.01, 0.93), frameon=False, ncol=min(len(docs), 6))
+    names_ = comp.drop_duplicates("doc_id").set_index("doc_id")
+    shown = [f"{names_.jurisdiction_zh[d]} {names_.year[d]}" for d in docs]
+    fig.legend(handles, shown, loc="upper left", bbox_to_anchor=(0.01, 0.93), frameon=False, ncol=min(len(docs), 6))
     fig.suptitle(
-        "Comparable targets: the same indicator, in the same unit, in different documents",
+        _t(
+            "可比指标:同一指标、同一单位、不同文件",
+            "Comparable targets: the same indicator, in the same unit, in different documents",
+        ),
         x=0.01,
         ha="left",
         fontsize=18,
@@ -302,7 +436,7 @@ def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
     fig.text(
         0.99,
         0.905,
-        "filled: target · hollow: actual (result or standard in force)",
+        _t("实心:目标 · 空心:实际(完成值或现行标准)", "filled: target · hollow: actual (result or standard in force)"),
         ha="right",
         fontsize=11,
         color="#555555",
@@ -312,37 +446,70 @@ def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
     return fig
 
 
-def similarity_heatmap(sim: pd.DataFrame, source: str) -> plt.Figure:
-    """Cosine similarity of the documents' TF-IDF vectors."""
+def similarity_heatmap(sim: pd.DataFrame, source: str, documents: pd.DataFrame | None = None) -> plt.Figure:
+    """Cosine similarity of the documents' TF-IDF vectors, documents ordered so that similar
+    ones sit together (average-linkage leaves order); numbers only when there are few."""
+    from scipy.cluster.hierarchy import leaves_list, linkage
+    from scipy.spatial.distance import squareform
+
     m = sim.pivot(index="doc_a", columns="doc_b", values="similarity")
+    ids = [d for d in m.index if d in set(m.columns)]
+    m = m.loc[ids, ids].fillna(0.0)
+    if len(ids) > 2:
+        dist = np.clip(1 - m.to_numpy(), 0, 1)
+        np.fill_diagonal(dist, 0)
+        order = leaves_list(linkage(squareform((dist + dist.T) / 2, checks=False), method="average"))
+        m = m.iloc[order, order]
+    labels = doc_labels(documents) if documents is not None else {d: d for d in ids}
     fig, ax = plt.subplots()
     im = ax.imshow(m.to_numpy(), cmap="cividis", vmin=0, vmax=1)
-    ax.set_xticks(range(len(m.columns)), m.columns, rotation=30, ha="right")
-    ax.set_yticks(range(len(m.index)), m.index)
-    for i in range(len(m.index)):
-        for j in range(len(m.columns)):
-            v = m.iat[i, j]
-            ax.text(j, i, f"{v:.2f}", ha="center", va="center", color="black" if v > 0.6 else "white", fontsize=12)
-    fig.colorbar(im, ax=ax, label="cosine similarity (0–1)")
+    size = 11 if len(ids) <= 20 else (8 if len(ids) <= 40 else 6)
+    ax.set_xticks(range(len(m.columns)), [labels.get(d, d) for d in m.columns], rotation=60, ha="right", fontsize=size)
+    ax.set_yticks(range(len(m.index)), [labels.get(d, d) for d in m.index], fontsize=size)
+    if len(ids) <= ANNOTATE_MAX_DOCS:
+        for i in range(len(m.index)):
+            for j in range(len(m.columns)):
+                v = m.iat[i, j]
+                ax.text(j, i, f"{v:.2f}", ha="center", va="center", color="black" if v > 0.6 else "white", fontsize=11)
+    fig.colorbar(im, ax=ax, label=_t("余弦相似度(0–1)", "cosine similarity (0–1)"))
     ax.spines[:].set_visible(False)
-    return _finish(fig, ax, "How similar are the documents' vocabularies?", "", "", source)
+    title = _t("各文件用词的相似程度(相近的文件排在一起)", "How similar are the documents' vocabularies?")
+    return _finish(fig, ax, title, "", "", source)
 
 
-def distinctive_terms(terms: pd.DataFrame, source: str, top_n: int = 8) -> plt.Figure:
-    """The most distinctive terms of each document (z-score of the log-odds ratio)."""
+def distinctive_terms(
+    terms: pd.DataFrame, source: str, top_n: int = 8, documents: pd.DataFrame | None = None
+) -> plt.Figure:
+    """The most distinctive terms of every document: bars of the z-score for up to six
+    documents, else one line of terms per document (a chart that stays readable with 60)."""
+    title = _t("各文件最具特色的词语(对数优势比的 z 值)", "Terms most distinctive of each document")
     if terms.empty:
-        return _empty("Terms most distinctive of each document", "Not enough text to compare", source)
-    groups = list(dict.fromkeys(terms.group))[:6]
-    fig, axes = _panels(len(groups))
+        return _empty(title, _t("文本不足,无法比较", "Not enough text to compare"), source)
+    order = _doc_order(documents, dict.fromkeys(terms.group))
+    labels = doc_labels(documents) if documents is not None else {g: g for g in order}
+    if len(order) > 6:
+        height = max(SIZE[1], 0.32 * len(order) + 1.2)
+        fig, ax = plt.subplots(figsize=(SIZE[0], height))
+        ax.set_axis_off()
+        for k, g in enumerate(order):
+            top = terms[terms.group == g].nsmallest(top_n, "rank").term.tolist()
+            y = 1 - (k + 0.5) / len(order)
+            ax.text(
+                0.0, y, labels.get(g, g), fontsize=12, va="center", ha="left", weight="bold", transform=ax.transAxes
+            )
+            ax.text(0.2, y, "  ".join(top), fontsize=12, va="center", ha="left", transform=ax.transAxes)
+        return _finish(fig, ax, title, "", "", source)
+    fig, axes = _panels(len(order))
     axes = axes.ravel()
-    zmax = float(terms.z.max()) if len(terms) else 1.0
-    for i, (ax, g) in enumerate(zip(axes.ravel(), groups)):
+    zmax = float(terms.z.max())
+    colours = doc_colours(documents) if documents is not None else {g: OKABE_ITO[i % 8] for i, g in enumerate(order)}
+    for ax, g in zip(axes, order):
         d = terms[terms.group == g].nsmallest(top_n, "rank").iloc[::-1]
-        ax.barh(d.term, d.z, color=OKABE_ITO[i % 8])
-        ax.set_title(g, fontsize=13, loc="left")
+        ax.barh(d.term, d.z, color=colours.get(g, OKABE_ITO[0]))
+        ax.set_title(labels.get(g, g), fontsize=13, loc="left")
         ax.set_xlim(0, zmax * 1.05)
-        ax.set_xlabel("z of log-odds", fontsize=11)
-    fig.suptitle("Terms most distinctive of each document", x=0.01, ha="left", fontsize=18)
+        ax.set_xlabel(_t("对数优势比的 z 值", "z of log-odds"), fontsize=11)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=18)
     fig.text(0.01, 0.01, source, fontsize=10, color="#555555")
     fig.tight_layout(rect=(0, 0.04, 1, 0.95))
     return fig
@@ -359,9 +526,9 @@ def silhouette(sil: pd.DataFrame, chosen: int, source: str) -> plt.Figure:
     return _finish(
         fig,
         ax,
-        "Silhouette of the section clustering by number of clusters",
-        "k (number of clusters)",
-        "Mean silhouette (cosine)",
+        _t("不同聚类数下的轮廓系数", "Silhouette of the section clustering by number of clusters"),
+        _t("k(聚类数)", "k (number of clusters)"),
+        _t("平均轮廓系数(余弦)", "Mean silhouette (cosine)"),
         source,
     )
 
@@ -375,7 +542,12 @@ def cluster_sizes(clusters: pd.DataFrame, source: str) -> plt.Figure:
     ax.legend(loc="lower right", frameon=False)
     ax.tick_params(axis="y", labelsize=10)
     return _finish(
-        fig, ax, "Clusters of sections (labelled by their top terms), by document", "Number of sections", "", source
+        fig,
+        ax,
+        _t("各聚类的条目数(以高频词命名),按文件", "Clusters of sections (labelled by their top terms), by document"),
+        _t("条目数", "Number of sections"),
+        "",
+        source,
     )
 
 
@@ -385,9 +557,16 @@ def cluster_theme_agreement(crosstab: pd.DataFrame, source: str, names: pd.DataF
     im = ax.imshow(crosstab.to_numpy(), cmap="cividis", aspect="auto")
     ax.set_yticks(range(len(crosstab.index)), [_theme_label(t, names) for t in crosstab.index], fontsize=10)
     ax.set_xticks(range(len(crosstab.columns)), crosstab.columns, rotation=60, ha="right", fontsize=9)
-    fig.colorbar(im, ax=ax, label="sections")
+    fig.colorbar(im, ax=ax, label=_t("条目数", "sections"))
     ax.spines[:].set_visible(False)
-    return _finish(fig, ax, "Clusters against the codebook's primary themes", "Cluster (top terms)", "", source)
+    return _finish(
+        fig,
+        ax,
+        _t("聚类与编码表主题的对照", "Clusters against the codebook's primary themes"),
+        _t("聚类(高频词)", "Cluster (top terms)"),
+        "",
+        source,
+    )
 
 
 def theme_shares_over_time(shares: pd.DataFrame, documents: pd.DataFrame, source: str,

@@ -108,6 +108,59 @@ def _to_html(ipynb: Path, dest: Path) -> None:
     dest.write_text(body, encoding="utf-8")
 
 
+#: Parameters the report sets itself.
+_RESERVED = {"root", "figures_dir"}
+
+
+def _typed(value: str, type_name: str, name: str):
+    """``value`` read as the type of the parameter's default (int, float, bool, list, str)."""
+    try:
+        if type_name == "int":
+            return int(value)
+        if type_name == "float":
+            return float(value)
+        if type_name == "bool":
+            if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(value)
+            return value.lower() in ("true", "1", "yes")
+        if type_name == "list":
+            v = json.loads(value) if value.strip().startswith("[") else [x for x in value.split(",") if x]
+            if not isinstance(v, list):
+                raise ValueError(value)
+            return v
+    except ValueError:
+        raise UserError(f"--param {name}={value}: not a valid {type_name}") from None
+    return value
+
+
+def _apply_params(jobs: list[Job], sources: dict[str, Path], params: list[str]) -> None:
+    """Set ``name=value`` on every job whose notebook has that parameter, typed and checked
+    against the notebook's parameters cell.
+
+    Raises:
+        UserError: a malformed pair, a parameter no notebook has, or a value of the wrong type.
+    """
+    if not params:
+        return
+    import papermill
+
+    declared = {nb: papermill.inspect_notebook(str(src)) for nb, src in sources.items()}
+    for pair in params:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UserError(f"--param {pair!r}: write it as name=value")
+        owners = [nb for nb, ps in declared.items() if name in ps]
+        if name in _RESERVED or not owners:
+            known = sorted({p for ps in declared.values() for p in ps} - _RESERVED)
+            raise UserError(f"--param {name}: no report notebook takes it; parameters: {', '.join(known)}")
+        for nb in owners:
+            typed = _typed(value, declared[nb][name]["inferred_type_name"], name)
+            for j in jobs:
+                if j.notebook == nb:
+                    j.parameters[name] = typed
+
+
 def _execute(job: Job, src: Path, out: Path, root: Path) -> Job:
     params = dict(job.parameters, root=str(root), figures_dir=str(out / "figures"))
     nb_out = out / "notebooks" / f"{job.name}.ipynb"
@@ -224,6 +277,7 @@ def run_report(
     only: str | None = None,
     workers: int | None = None,
     progress: bool = True,
+    params: list[str] | None = None,
 ) -> int:
     """Build if needed, run the notebooks, write the reports. Returns the exit code:
     0 when every notebook ran, 1 when any failed (the others still run and are published)."""
@@ -246,6 +300,7 @@ def run_report(
             raise UserError(f"{script} is missing: the notebooks folder of the project is incomplete")
         sources[name] = out / "src" / f"{name}.ipynb"
         _to_ipynb(script, sources[name])
+    _apply_params(jobs, sources, params or [])
     workers = workers or min(2, os.cpu_count() or 1)
     bar = tqdm(
         total=len(jobs), desc="reports", unit="nb", disable=progress_off(progress)

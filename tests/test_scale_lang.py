@@ -1,0 +1,89 @@
+"""Charts that read with 2 documents and with 60, in Chinese by default, and report
+parameters set on the command line."""
+
+import re
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.publish import plots
+
+matplotlib.use("agg")
+PLACES = ["武汉市", "宿迁市", "景德镇市", "天津市", "江苏省", "湖北省", "江西省", "安徽省", "重庆市", "福建省"]
+
+
+def documents(n: int) -> pd.DataFrame:
+    """n documents of 10 places over the years (2018, 2019, … per place)."""
+    rows = [(f"d{i:02d}", PLACES[i % 10], 2018 + i // 10, "annual") for i in range(n)]
+    return pd.DataFrame(rows, columns=["doc_id", "jurisdiction_zh", "year", "period"])
+
+
+def texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+
+
+@pytest.mark.parametrize("n", [2, 25, 60])
+def test_theme_shares_of_2_to_60_documents_fit_one_chart(tmp_path, n):
+    docs = documents(n)
+    rng = np.random.default_rng(0)
+    wide = pd.DataFrame(rng.dirichlet(np.ones(n), size=6), index=[f"t{i}" for i in range(6)], columns=docs.doc_id)
+    fig = plots.theme_shares_compare(wide, plots.source_line(docs), None, docs)
+    fig.savefig(tmp_path / "c.png", dpi=200)
+    width, height = matplotlib.image.imread(tmp_path / "c.png").shape[1::-1]
+    assert width <= 3000 and height <= 3000
+    shown = texts(fig)
+    assert "武汉市 2018" in shown  # documents by place and year, not by slug
+    assert not [t for t in shown if re.fullmatch(r"d\d\d", t)]
+    assert any("各文件各主题" in t for t in shown)  # Chinese by default
+    src = plots.source_line(docs)
+    assert len(src) <= plots.SOURCE_MAX_CHARS + 20
+
+
+def test_one_colour_per_jurisdiction_lighter_for_earlier_years():
+    docs = documents(20)
+    colours = plots.doc_colours(docs)
+    assert len(set(colours.values())) == 20
+    hue = {p: matplotlib.colors.rgb_to_hsv(matplotlib.colors.to_rgb(colours[d]))[0]
+           for d, p in zip(docs.doc_id, docs.jurisdiction_zh)}  # fmt: skip
+    assert len(set(np.round(list(hue.values()), 2))) == 10
+    early, late = (matplotlib.colors.to_rgb(colours[d]) for d in ("d00", "d10"))  # 武汉市 2018, 2019
+    assert sum(early) > sum(late)  # the earlier one is lighter
+
+
+def test_distinctive_terms_show_every_document():
+    docs = documents(25)
+    terms = pd.DataFrame(
+        [(d, f"词{k}", 1.0, 5.0 - k, 3, 1, k + 1) for d in docs.doc_id for k in range(5)],
+        columns=["group", "term", "log_odds", "z", "count_group", "count_rest", "rank"],
+    )
+    fig = plots.distinctive_terms(terms, "src", documents=docs)
+    shown = texts(fig)
+    assert all(f"{p} {y}" in shown for p, y in zip(docs.jurisdiction_zh, docs.year))
+
+
+def test_the_similarity_heatmap_is_annotated_only_when_small():
+    for n, annotated in ((5, True), (30, False)):
+        docs = documents(n)
+        sim = pd.DataFrame(
+            [(a, b, 1.0 if a == b else 0.3) for a in docs.doc_id for b in docs.doc_id],
+            columns=["doc_a", "doc_b", "similarity"],
+        )
+        shown = texts(plots.similarity_heatmap(sim, "src", docs))
+        assert ("0.30" in shown) == annotated
+
+
+def test_english_on_request_and_svg_text_stays_text(tmp_path):
+    docs = documents(3)
+    wide = pd.DataFrame(np.full((2, 3), 1 / 3), index=["a", "b"], columns=docs.doc_id)
+    plots.set_lang("en")
+    try:
+        fig = plots.theme_shares_compare(wide, plots.source_line(docs), None, docs)
+        assert any("Share of text by theme" in t for t in texts(fig))
+    finally:
+        plots.set_lang("zh")
+    fig = plots.theme_shares_compare(wide, plots.source_line(docs), None, docs)
+    fig.savefig(tmp_path / "c.svg")
+    svg = (tmp_path / "c.svg").read_text(encoding="utf-8")
+    assert "<text" in svg and "各文件各主题的篇幅占比" in svg
