@@ -159,6 +159,16 @@ def cmd_plan_results(args) -> int:
     return 0
 
 
+def cmd_brief(args) -> int:
+    from analysis.publish.brief import write_brief
+
+    build(args.root, progress=not args.no_progress)
+    ids = [d for d in (args.doc_ids or "").split(",") if d]
+    files = write_brief(args.root, out=args.out, doc_ids=ids or None, lang=args.lang)
+    print("wrote " + ", ".join(str(p) for p in files.values()))
+    return 0
+
+
 def cmd_report(args) -> int:
     from analysis.publish.report import run_report
 
@@ -284,6 +294,14 @@ def _parser() -> argparse.ArgumentParser:
         help="set a notebook parameter for every report that takes it (repeatable), e.g. lang=en, k=12",
     )
     r.set_defaults(func=cmd_report)
+
+    br = sub.add_parser("brief", help="a Word briefing, a PowerPoint deck and an Excel workbook of the comparison")
+    br.add_argument("--root", default=".", help="project folder holding data/ (default: .)")
+    br.add_argument("--doc-ids", help="comma-separated documents to compare (default: all)")
+    br.add_argument("--lang", default="zh", help="zh (default) or en")
+    br.add_argument("--out", default=None, help="output folder (default: reports/brief-<date>)")
+    br.add_argument("--no-progress", action="store_true", help="no progress bar")
+    br.set_defaults(func=cmd_brief)
 
     a = sub.add_parser("add", help="copy a document into data/raw and add its manifest row")
     a.add_argument("file", help="a text, .html, .docx or .pdf file, or the http(s) URL of a page or attachment")

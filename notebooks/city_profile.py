@@ -18,7 +18,7 @@
 doc_id: str = "wuhan-2018"  # the document to profile: a doc_id from data/manifest.csv
 root: str = ".."  # project folder holding data/ (relative to this notebook)
 lang: str = "zh"  # language of the charts: zh (Chinese) or en (English)
-figures_dir: str = ""  # where to write each chart as PNG and SVG ("" = only show them)
+figures_dir: str = ""  # where to write each chart as PNG and SVG; empty means only show them
 
 # %%
 import pandas as pd

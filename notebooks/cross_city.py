@@ -15,11 +15,11 @@
 # how similar the documents are and which terms set each apart.
 
 # %% tags=["parameters"]
-doc_ids: list = []  # documents to compare (doc_ids from data/manifest.csv); [] = all of them
-themes: list = []  # theme_ids to show in the theme comparison; [] = all themes
+doc_ids: list = []  # documents to compare (doc_ids from data/manifest.csv); empty means all of them
+themes: list = []  # theme_ids to show in the theme comparison; empty means all themes
 root: str = ".."  # project folder holding data/ (relative to this notebook)
 lang: str = "zh"  # language of the charts: zh (Chinese) or en (English)
-figures_dir: str = ""  # where to write each chart as PNG and SVG ("" = only show them)
+figures_dir: str = ""  # where to write each chart as PNG and SVG; empty means only show them
 
 # %%
 from IPython.display import Markdown, display

@@ -16,12 +16,12 @@
 # agree with the codebook's themes.
 
 # %% tags=["parameters"]
-k: int = 0  # number of clusters; 0 = choose by silhouette over 8-24
+k: int = 0  # number of clusters; 0 chooses k by silhouette over 8-24
 min_df: int = 2  # a term must occur in at least this many sections
 seed: int = 0  # random seed (KMeans above 4,000 sections and the silhouette sample)
 root: str = ".."  # project folder holding data/ (relative to this notebook)
 lang: str = "zh"  # language of the charts: zh (Chinese) or en (English)
-figures_dir: str = ""  # where to write each chart as PNG and SVG ("" = only show them)
+figures_dir: str = ""  # where to write each chart as PNG and SVG; empty means only show them
 
 # %%
 import pandas as pd

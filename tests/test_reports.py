@@ -132,7 +132,13 @@ def test_empty_inputs_give_a_plain_message_not_a_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for fig in (plots.quality_issues(empty, "s"), plots.targets_by_theme(empty, "s")):
-            assert any("No " in t.get_text() for t in fig.axes[0].texts)
+            assert any("没有" in t.get_text() for t in fig.axes[0].texts)  # Chinese by default
+        plots.set_lang("en")
+        try:
+            for fig in (plots.quality_issues(empty, "s"), plots.targets_by_theme(empty, "s")):
+                assert any("No " in t.get_text() for t in fig.axes[0].texts)
+        finally:
+            plots.set_lang("zh")
 
 
 def test_a_parameter_on_the_command_line_changes_the_report(tmp_path):
@@ -152,5 +158,34 @@ def test_a_parameter_on_the_command_line_changes_the_report(tmp_path):
     assert run["reports"][0]["parameters"] == {"k": 10, "min_df": 2, "seed": 0, "lang": "en"}
     page = (out / "section_clusters.html").read_text(encoding="utf-8")
     assert "k = <strong>10</strong>" in page
-    svg = next((out / "figures").glob("section_clusters-silhouette.svg")).read_text(encoding="utf-8")
+    svg = next((out / "figures").glob("section_clusters-k10-*-silhouette.svg")).read_text(encoding="utf-8")
     assert "Silhouette of the section clustering" in svg
+
+
+def test_brief_writes_word_powerpoint_and_excel(tmp_path):
+    import docx
+    import openpyxl
+    from pptx import Presentation
+
+    from analysis.build import build
+    from analysis.publish.brief import write_brief
+
+    root = project(tmp_path / "p")
+    build(root, progress=False)
+    files = write_brief(root, out=tmp_path / "brief")
+    doc = docx.Document(files["docx"])
+    assert len(doc.inline_shapes) >= 5
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert "民政工作要点比较简报" in headings and "各文件的主题篇幅" in headings
+    captions = [p.text for p in doc.paragraphs if p.text.startswith("图 ")]
+    assert len(captions) >= 5 and all("来源" in c for c in captions)
+    slides = Presentation(files["pptx"]).slides
+    assert len(slides) >= 6 and sum(len([s for s in sl.shapes if s.shape_type == 13]) for sl in slides) >= 5
+    wb = openpyxl.load_workbook(files["xlsx"])
+    assert {"文件", "主题", "量化指标"} <= set(wb.sheetnames)
+    ws = wb["量化指标"]
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    assert {"数值", "单位", "指标", "类型"} <= {c.value for c in ws[1]}
+    assert ws.max_row - 1 == len(pd.read_parquet(root / "data" / "processed" / "targets.parquet"))
+    svg = next((tmp_path / "brief" / "figures").glob("*.svg")).read_text(encoding="utf-8")
+    assert "<text" in svg

@@ -100,8 +100,10 @@ def test_no_cache_in_a_shared_temporary_folder_is_read(tmp_path):
     poison = marshal.dumps(({"民": 1, "政": 1}, 2))
     for name in ("jieba.cache", "jieba.u2a8a0e9b.cache", "minzheng-jieba-0000000000000000.cache"):
         (shared / name).write_bytes(poison)
-    env = dict(os.environ, TMPDIR=str(shared), MINZHENG_CACHE_DIR=str(private))
-    clean = dict(os.environ, MINZHENG_CACHE_DIR=str(tmp_path / "clean"))
+    # jieba is the engine that keeps caches (jieba-rs, the default, loads its dictionary from
+    # its own binary)
+    env = dict(os.environ, TMPDIR=str(shared), MINZHENG_CACHE_DIR=str(private), MINZHENG_SEGMENTER="jieba")
+    clean = dict(os.environ, MINZHENG_CACHE_DIR=str(tmp_path / "clean"), MINZHENG_SEGMENTER="jieba")
     doc = str(RAW / "tianjin-2012.txt")
     got = run("themes", doc, "--json", env=env)
     want = run("themes", doc, "--json", env=clean)

@@ -128,7 +128,17 @@ def _num(s: str | None) -> int | None:
     return None if v is None else int(v)
 
 
+@functools.lru_cache(maxsize=None)
+def _any_marker() -> re.Pattern[str]:
+    """Every numbering style in one pattern: most paragraphs open with none, and one C-level
+    match rules them out before the styles are tried one by one."""
+    parts = [rx.pattern.replace("(?P<num>", "(?:") for _, _, _, rx in resources.numbering_styles()]
+    return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
 def _marker(s: str) -> _Marker | None:
+    if not _any_marker().match(s):
+        return None
     for style, variant, role, rx in resources.numbering_styles():
         m = rx.match(s)
         if m:
