@@ -31,6 +31,19 @@ REPORT_2031 = """2031年某省政府工作报告
 """
 
 
+def two_years(root):
+    """A project with the 2030 report and the 2031 report of one province."""
+    raw = root / "data" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "p.txt").write_text(PLAN_2030, encoding="utf-8")
+    (raw / "r.txt").write_text(REPORT_2031, encoding="utf-8")
+    (root / "data" / "manifest.csv").write_text(
+        "doc_id,file,jurisdiction_zh,year,genre\n"
+        "mou-2030,p.txt,某省,2030,government_work_report\nmou-2031,r.txt,某省,2031,government_work_report\n",
+        encoding="utf-8",
+    )
+
+
 @pytest.mark.parametrize(
     "kind, genre, part, before, want",
     [
@@ -118,15 +131,7 @@ def test_plan_results_on_a_plan_and_the_next_years_report(tmp_path, capsys):
 
 
 def test_the_build_holds_each_plan_against_the_next_document_of_its_jurisdiction(tmp_path):
-    raw = tmp_path / "data" / "raw"
-    raw.mkdir(parents=True)
-    (raw / "p.txt").write_text(PLAN_2030, encoding="utf-8")
-    (raw / "r.txt").write_text(REPORT_2031, encoding="utf-8")
-    (tmp_path / "data" / "manifest.csv").write_text(
-        "doc_id,file,jurisdiction_zh,year,genre\n"
-        "mou-2030,p.txt,某省,2030,government_work_report\nmou-2031,r.txt,某省,2031,government_work_report\n",
-        encoding="utf-8",
-    )
+    two_years(tmp_path)
     assert main(["build", "--root", str(tmp_path), "--no-progress", "--workers", "1"]) == 0
     pr = pd.read_parquet(tmp_path / "data" / "processed" / "plan_results.parquet")
     assert set(pr.plan_doc_id) == {"mou-2030"} and set(pr.result_doc_id) == {"mou-2031"}
@@ -142,15 +147,7 @@ def test_a_jurisdiction_timeline_report_runs_for_a_place_with_two_years(tmp_path
 
     from analysis.publish.report import run_report
 
-    raw = tmp_path / "data" / "raw"
-    raw.mkdir(parents=True)
-    (raw / "p.txt").write_text(PLAN_2030, encoding="utf-8")
-    (raw / "r.txt").write_text(REPORT_2031, encoding="utf-8")
-    (tmp_path / "data" / "manifest.csv").write_text(
-        "doc_id,file,jurisdiction_zh,year,genre\n"
-        "mou-2030,p.txt,某省,2030,government_work_report\nmou-2031,r.txt,某省,2031,government_work_report\n",
-        encoding="utf-8",
-    )
+    two_years(tmp_path)
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks", ignore=shutil.ignore_patterns("*.ipynb"))
     out = tmp_path / "out"
     assert run_report(tmp_path, out=out, only="jurisdiction_timeline", progress=False) == 0

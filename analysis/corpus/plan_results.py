@@ -21,6 +21,7 @@ import re
 import pandas as pd
 
 from analysis.publish.compare import indicator_group, indicator_key
+from analysis.schema import TABLES
 
 __all__ = ["link", "plan_results", "LINK_MIN", "CLEAR_MIN"]
 
@@ -33,17 +34,8 @@ _FAMILY = {"%": "rate", "百分点": "rate"}
 _BUDGET = re.compile(r"预算")
 _RATE_TOLERANCE, _AMOUNT_TOLERANCE = 0.5, 0.10
 
-_COLUMNS = [
-    "indicator",
-    "target_value",
-    "target_unit",
-    "target_comparator",
-    "target_surface",
-    "actual_value",
-    "actual_unit",
-    "actual_surface",
-    "met",
-]
+#: The link columns of the JSON output: those of the table after its ids.
+_COLUMNS = TABLES["plan_results"]["columns"][5:]
 
 
 def _bigrams(s: str) -> set[str]:
@@ -164,7 +156,7 @@ def plan_results(documents: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame
             links = link(targets[targets.doc_id == p.doc_id], targets[targets.doc_id == r.doc_id], int(p.year))
             if len(links):
                 out.append(links.assign(plan_doc_id=p.doc_id, result_doc_id=r.doc_id))
-    cols = ["plan_doc_id", "result_doc_id", "target_id", "actual_id", "indicator_similarity", *_COLUMNS]
+    cols = TABLES["plan_results"]["columns"]
     if not out:
         return pd.DataFrame(columns=cols)
     return pd.concat(out, ignore_index=True)[cols]

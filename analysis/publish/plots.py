@@ -186,6 +186,14 @@ def _finish(fig, ax, title: str, xlabel: str, ylabel: str, source: str):
     return fig
 
 
+def _finish_panels(fig, title: str, source: str) -> plt.Figure:
+    """Title a figure of several panels, put its source line under them, lay it out."""
+    fig.suptitle(title, x=0.01, ha="left", fontsize=18)
+    fig.text(0.01, 0.01, source, fontsize=10, color="#555555", ha="left", va="bottom")
+    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
+    return fig
+
+
 def _theme_label(theme_id: str, names: pd.DataFrame | None) -> str:
     if names is None or theme_id not in set(names.theme_id):
         return theme_id
@@ -381,10 +389,7 @@ def specificity(spec: pd.DataFrame, source: str) -> plt.Figure:
     axes[1].set_xlabel(_t("含量化目标的条目占比(%)", "Items with at least one quantified target (%)"))
     axes[1].set_xlim(0, 100)
     axes[1].set_yticklabels([])
-    fig.suptitle(_t("各文件的具体程度", "How concrete is each plan?"), x=0.01, ha="left", fontsize=18)
-    fig.text(0.01, 0.01, source, fontsize=10, color="#555555")
-    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
-    return fig
+    return _finish_panels(fig, _t("各文件的具体程度", "How concrete is each plan?"), source)
 
 
 def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
@@ -509,10 +514,7 @@ def distinctive_terms(
         ax.set_title(labels.get(g, g), fontsize=13, loc="left")
         ax.set_xlim(0, zmax * 1.05)
         ax.set_xlabel(_t("对数优势比的 z 值", "z of log-odds"), fontsize=11)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=18)
-    fig.text(0.01, 0.01, source, fontsize=10, color="#555555")
-    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
-    return fig
+    return _finish_panels(fig, title, source)
 
 
 def silhouette(sil: pd.DataFrame, chosen: int, source: str) -> plt.Figure:
@@ -591,11 +593,8 @@ def theme_shares_over_time(shares: pd.DataFrame, documents: pd.DataFrame, source
         # every panel on the same years, so that a theme found in one year is not stretched
         ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=6))
-    fig.suptitle(title, x=0.01, ha="left", fontsize=18)
-    fig.supylabel("占叶节点字数的百分比(%)", fontsize=13)
-    fig.text(0.01, 0.01, source, fontsize=10, color="#555555", ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
-    return fig
+    fig.supylabel(_t("占叶节点字数的百分比(%)", "Share of characters in leaf sections (%)"), fontsize=13)
+    return _finish_panels(fig, title, source)
 
 
 def _zh_number(v: float, _pos=None) -> str:
@@ -626,10 +625,7 @@ def indicator_over_time(timeline: pd.DataFrame, source: str, top: int = 8) -> pl
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(_zh_number))
         ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=6))
     axes[0].legend(frameon=False, fontsize=11)
-    fig.suptitle(title, x=0.01, ha="left", fontsize=18)
-    fig.text(0.01, 0.01, source, fontsize=10, color="#555555", ha="left", va="bottom")
-    fig.tight_layout(rect=(0, 0.04, 1, 0.95))
-    return fig
+    return _finish_panels(fig, title, source)
 
 
 #: The x axis of plan_vs_result stops here (%); longer bars are cut and labelled.
