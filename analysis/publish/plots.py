@@ -195,6 +195,8 @@ def _finish_panels(fig, title: str, source: str) -> plt.Figure:
 
 
 def _theme_label(theme_id: str, names: pd.DataFrame | None) -> str:
+    if theme_id == "unclassified":
+        return _t("未分类", "unclassified")
     if names is None or theme_id not in set(names.theme_id):
         return theme_id
     zh = names.set_index("theme_id").zh[theme_id]
@@ -588,7 +590,7 @@ def theme_shares_over_time(shares: pd.DataFrame, documents: pd.DataFrame, source
         t = d[d.theme_id == theme].sort_values("year")
         err = [(t.share - t.lo) * 100, (t.hi - t.share) * 100]
         ax.errorbar(t.year, t.share * 100, yerr=err, marker="o", color=OKABE_ITO[0], capsize=3)
-        ax.set_title("未分类" if theme == "unclassified" else _theme_label(theme, names), fontsize=13, loc="left")
+        ax.set_title(_theme_label(theme, names), fontsize=13, loc="left")
         ax.set_ylim(0, ymax)
         # every panel on the same years, so that a theme found in one year is not stretched
         ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
