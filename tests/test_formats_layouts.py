@@ -272,3 +272,17 @@ def test_a_url_row_added_to_an_older_manifest_extends_its_header(tmp_path):
     assert man.columns.tolist() == ["doc_id", "file", "jurisdiction_zh", "year", "genre", "source_url"]
     assert man.source_url.tolist() == ["", "http://127.0.0.1/b.html"]
     assert man.file.tolist() == ["a.txt", "b.html"]
+
+
+def test_a_second_copy_of_the_body_is_removed_not_counted_twice():
+    """A capture that holds the article twice (the body repeated after the footer): the copy
+    is a removed `duplicate_body` span, the outline and targets are those of one copy, and
+    the coverage invariant holds."""
+    text = TEXT["wuhan-2018"]
+    body = text[text.index("一、") :]
+    once, twice = process(text.encode(), "d"), process((text + "\n" + body).encode(), "d")
+    assert quantities(twice) == quantities(once)
+    assert outline_of(twice) == outline_of(once)
+    assert (twice.quality_issues.kind == "duplicate_body").sum() > 20
+    assert coverage_problems(len(twice.decoded.text), twice.sections, twice.quality_issues) == []
+    assert "duplicate_body" not in set(once.quality_issues.kind)

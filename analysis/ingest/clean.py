@@ -189,6 +189,33 @@ def _inline_patterns():
     )
 
 
+#: A run of repeated lines is a second copy of the body when it holds this many lines of at
+#: least ``DUPLICATE_LINE_MIN`` characters and this share of all such lines.
+DUPLICATE_MIN_LINES = 5
+DUPLICATE_MIN_SHARE = 0.3
+DUPLICATE_LINE_MIN = 20
+
+
+def _duplicate_body(lines: list[Line], content: list[int]) -> list[int]:
+    """The lines of a second copy of the body (a capture that holds the article twice), or
+    [] when there is none: the longest run of long lines that repeats, in order, a run seen
+    earlier, with the short lines (headings) inside it."""
+    long = [i for i in content if len(lines[i].stripped) >= DUPLICATE_LINE_MIN]
+    text = [lines[i].stripped for i in long]
+    first: dict[str, int] = {}
+    for k, t in enumerate(text):
+        j = first.setdefault(t, k)
+        if j == k:
+            continue
+        run = 0
+        while k + run < len(text) and j + run < k and text[k + run] == text[j + run]:
+            run += 1
+        if run >= DUPLICATE_MIN_LINES and run >= DUPLICATE_MIN_SHARE * len(text):
+            start, end = long[k], long[k + run - 1]
+            return [i for i in content if start <= i <= end]
+    return []
+
+
 def scan(text: str) -> Cleaned:
     """Mark boilerplate, metadata, spam and flagged damage in a normalised text."""
     lines = split_lines(text)
@@ -231,6 +258,11 @@ def scan(text: str) -> Cleaned:
                     if iso_date(s):
                         header.setdefault("issued_date", iso_date(s))
                 break
+
+    copy = _duplicate_body(lines, [i for i in content if i not in removed])
+    for i in copy:
+        spans.append(_line_span(lines, i, "duplicate_body", "removed"))
+        removed.add(i)
 
     spam, flags = _inline_patterns()
     for i in content:
