@@ -211,9 +211,20 @@ def _duplicate_body(lines: list[Line], content: list[int]) -> list[int]:
         while k + run < len(text) and j + run < k and text[k + run] == text[j + run]:
             run += 1
         if run >= DUPLICATE_MIN_LINES and run >= DUPLICATE_MIN_SHARE * len(text):
-            start, end = long[k], long[k + run - 1]
-            return [i for i in content if start <= i <= end]
+            # widen the copy over the short lines (headings) that repeat around it
+            pos = {i: n for n, i in enumerate(content)}
+            a, b = pos[long[k]], pos[long[j]]
+            while a - 1 > pos[long[j + run - 1]] and b > 0 and _same(lines, content[a - 1], content[b - 1]):
+                a, b = a - 1, b - 1
+            z, y = pos[long[k + run - 1]], pos[long[j + run - 1]]
+            while z + 1 < len(content) and y + 1 < a and _same(lines, content[z + 1], content[y + 1]):
+                z, y = z + 1, y + 1
+            return content[a : z + 1]
     return []
+
+
+def _same(lines: list[Line], i: int, j: int) -> bool:
+    return lines[i].stripped == lines[j].stripped
 
 
 def scan(text: str) -> Cleaned:
