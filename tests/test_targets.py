@@ -189,3 +189,16 @@ def test_kind_follows_part_headings_when_the_genre_is_inferred():
         "5%": "target",
         "800张": "target",
     }
+
+
+def test_listed_values_are_bound_to_their_listed_subjects():
+    t = targets(
+        "黄埔、番禺、南沙的低保标准分别为2413元、2512元、2121元。城市和农村特困人员基本生活标准分别达到870元和1460元以上。"
+    )
+    assert t[["value", "indicator"]].values.tolist() == [
+        [2413.0, "黄埔的低保标准"],
+        [2512.0, "番禺的低保标准"],
+        [2121.0, "南沙的低保标准"],
+        [870.0, "城市特困人员基本生活标准"],
+        [1460.0, "农村特困人员基本生活标准"],
+    ]

@@ -415,6 +415,26 @@ def _first_from(marks: tuple[list[int], list[int]], pos: int, default: int) -> i
     return starts[i] if i < len(starts) else default
 
 
+_LIST_SEP = re.compile(r"、|和|及|与")
+
+
+def _bind_subjects(indicator: str, n: int) -> list[str] | None:
+    """The indicator of each of ``n`` listed values when it opens with a list of as many
+    subjects (黄埔、番禺、南沙的低保标准 -> 黄埔的低保标准, 番禺的低保标准, 南沙的低保标准;
+    城市和农村特困人员基本生活标准 -> 城市特困人员…, 农村特困人员…); None when it does not.
+
+    The last subject runs into the shared words: it is taken as long as the first one.
+    """
+    parts = _LIST_SEP.split(indicator, maxsplit=n - 1)
+    if len(parts) != n or not all(parts):
+        return None
+    width = len(parts[0])
+    last, rest = parts[-1][:width], parts[-1][width:]
+    if not rest or not CJK.match(last) or any(len(p) > 6 for p in parts[:-1]):
+        return None
+    return [f"{p}{rest}" for p in [*parts[:-1], last]]
+
+
 def document_year(sections) -> int | None:
     """The year of a file outside the manifest: the year in its title, else in its date line
     (——2024年3月5日在…会议上)."""
@@ -523,7 +543,9 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
             verb = _last_cue(left, "verb")
             commitment = _first_cue(sent_left, "commitment")
             sentence = _SPACES.sub(" ", seg[s0:s1]).strip()
-            for q in members:
+            # 黄埔、番禺、南沙的低保标准分别为2413元、2512元、2121元: each value its subject
+            subjects = _bind_subjects(indicator, len(members)) if len(members) > 1 else None
+            for n, q in enumerate(members):
                 rows.append(
                     Row(
                         target_id=f"{doc_id}:{start + q.start}",
@@ -535,7 +557,7 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
                         raw=q.raw,
                         comparator=q.comparator if q.comparator != "=" else comp,
                         kind=kind,
-                        indicator=indicator,
+                        indicator=subjects[n] if subjects else indicator,
                         verb=verb,
                         commitment=commitment,
                         theme_id=None,
