@@ -15,23 +15,25 @@ import re
 import sys
 import traceback
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis import __version__
-from analysis import manifest as mf
-from analysis.build import build, summary
 from analysis.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, UserError, log
-from analysis.ingest.fetch import fetch, is_url
-from analysis.ingest.metadata import suggest_metadata
-from analysis.ingest.read import read_bytes
-from analysis.result import DocResult
-from analysis.store import Paths
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis.result import DocResult
+
+# Each command imports what it needs when it runs: `minzheng --help` and argument errors
+# answer without loading pandas, pyarrow or the pipeline.
 
 __all__ = ["main", "run"]
 
 
 def _jsonable(v):
+    import pandas as pd
+
     if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return None
     if hasattr(v, "item"):
@@ -44,6 +46,8 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 
 def _read_file(path: str) -> tuple[bytes, str]:
+    from analysis.ingest.read import read_bytes
+
     return read_bytes(path), Path(path).name
 
 
@@ -110,6 +114,8 @@ def cmd_themes(args) -> int:
 
 
 def cmd_targets(args) -> int:
+    import pandas as pd
+
     res = _one_file(args.file)
     t = res.targets
     if args.json:
@@ -132,6 +138,8 @@ def cmd_targets(args) -> int:
 
 
 def cmd_plan_results(args) -> int:
+    import pandas as pd
+
     from analysis.corpus.plan_results import link
 
     plan, result = _one_file(args.plan), _one_file(args.result)
@@ -160,6 +168,7 @@ def cmd_plan_results(args) -> int:
 
 
 def cmd_brief(args) -> int:
+    from analysis.build import build
     from analysis.publish.brief import write_brief
 
     build(args.root, progress=not args.no_progress)
@@ -183,6 +192,9 @@ def cmd_report(args) -> int:
 
 
 def cmd_build(args) -> int:
+    from analysis.build import build, summary
+    from analysis.store import Paths
+
     tables = build(args.root, workers=args.workers, progress=not args.no_progress)
     print(f"wrote {len(tables)} tables to {Paths(Path(args.root)).processed}")
     print(summary(tables, Paths(Path(args.root)).processed / "documents.csv"))
@@ -207,6 +219,13 @@ _FLAGS = {
 
 
 def cmd_add(args) -> int:
+    import pandas as pd
+
+    from analysis import manifest as mf
+    from analysis.ingest.fetch import fetch, is_url
+    from analysis.ingest.metadata import suggest_metadata
+    from analysis.store import Paths
+
     paths = Paths(Path(args.root))
     if args.doc_id is not None:
         mf.check_doc_id(args.doc_id)  # before anything is read or written

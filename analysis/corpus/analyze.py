@@ -13,8 +13,8 @@ import scipy.sparse as sp
 
 from analysis.corpus.clusters import cluster_counts
 from analysis.corpus.distinctive import distinctive_counts
+from analysis.corpus.matrix import count_matrix, group_counts
 from analysis.corpus.similarity import similarity_counts
-from analysis.corpus.vocab import count_matrix, group_counts
 from analysis.result import DocResult
 
 __all__ = ["SectionCounts", "analyze", "clustering_input", "prepare_analysis"]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis.corpus.vocab import count_matrix, group_counts, tfidf, top_per_group
+from analysis.corpus.matrix import count_matrix, group_counts, tfidf, top_per_group
 from analysis.params import Interval, validate_params
 from analysis.schema import validate
 

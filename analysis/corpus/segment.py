@@ -24,16 +24,17 @@ import tomllib
 from collections.abc import Callable
 from itertools import accumulate, filterfalse
 from pathlib import Path
-
-import jieba
+from typing import TYPE_CHECKING
 
 from analysis import resources
 from analysis.cachedir import cache_dir, read_checked, write_checked
 from analysis.errors import UserError
 
+if TYPE_CHECKING:
+    import jieba
+
 __all__ = ["ENGINES", "engine_name", "segmenter", "tokenizer", "cut", "cut_spans", "codebook", "user_words"]
 
-jieba.setLogLevel(logging.WARNING)
 log = logging.getLogger("minzheng")
 
 
@@ -66,6 +67,9 @@ def tokenizer() -> jieba.Tokenizer:
     (:func:`analysis.cachedir.cache_dir`), never in a shared temporary folder, and the
     snapshot is used only when its checksum and its shape are right.
     """
+    import jieba  # only the reference engine needs it (0.2 s to import)
+
+    jieba.setLogLevel(logging.WARNING)
     tk = jieba.Tokenizer()
     folder = cache_dir()
     # jieba writes and reads its own cache in tmp_dir; without a private folder it gets an
@@ -110,6 +114,8 @@ def _private_tmp() -> str:
 
 def _snapshot_name() -> str:
     """Named by jieba's version and the user words, so a change to either is a new file."""
+    import jieba
+
     key = hashlib.sha256("\n".join([jieba.__version__, *user_words()]).encode()).hexdigest()[:16]
     return f"jieba-{key}.snapshot"
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from analysis.corpus.vocab import count_matrix, tfidf, top_per_group
+from analysis.corpus.matrix import count_matrix, tfidf, top_per_group
 from analysis.schema import validate
 
 __all__ = ["SIMILARITY_ALL_PAIRS_MAX", "SIMILAR_TOP", "doc_similarity", "similarity_counts"]

@@ -223,7 +223,7 @@ def task_changes(
 def _consecutive_similarities(section_terms: pd.DataFrame, documents: pd.DataFrame):
     """For each pair of consecutive documents: their rows and the (sections of a) x
     (sections of b) cosine similarities of the sections' TF-IDF vectors."""
-    from analysis.corpus.vocab import section_matrix
+    from analysis.corpus.matrix import section_matrix
 
     docs = documents.sort_values(["year", "doc_id"]).reset_index(drop=True)
     st = section_terms[section_terms.doc_id.isin(docs.doc_id)]
