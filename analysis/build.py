@@ -32,6 +32,7 @@ from tqdm import tqdm
 
 from analysis import manifest as mf
 from analysis.corpus.analyze import SectionCounts, analyze, prepare_analysis
+from analysis.corpus.segment import engine_name
 from analysis.errors import UserError, log
 from analysis.ingest.read import read_bytes, sha256_bytes
 from analysis.params import Interval, progress_off, validate_params
@@ -65,8 +66,8 @@ def code_fingerprint() -> str:
     # the libraries whose output the per-document stages keep (tokens, numerals, decoding)
     for dist in ("jieba", "rjieba", "cn2an", "charset-normalizer"):
         h.update(f"{dist}=={metadata.version(dist)}".encode())
-    # the engine that segments (MINZHENG_SEGMENTER), read without importing it
-    h.update(f"segmenter={os.environ.get('MINZHENG_SEGMENTER', '').strip() or 'rjieba'}".encode())
+    # the engine that segments (MINZHENG_SEGMENTER); an unknown one fails here, before any work
+    h.update(f"segmenter={engine_name()}".encode())
     pkg = Path(__file__).parent
     # every file of the package, whatever its suffix (a codebook.toml edit must reach every
     # document), but not Python's byte-code caches

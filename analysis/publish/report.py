@@ -302,9 +302,7 @@ def run_report(
         _to_ipynb(script, sources[name])
     _apply_params(jobs, sources, params or [])
     workers = workers or min(2, os.cpu_count() or 1)
-    bar = tqdm(
-        total=len(jobs), desc="reports", unit="nb", disable=progress_off(progress)
-    )  # None: no bar frames in a log file
+    bar = tqdm(total=len(jobs), desc="reports", unit="nb", disable=progress_off(progress))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_execute, j, sources[j.notebook], out, root) for j in jobs]
         for f in as_completed(futures):
