@@ -286,3 +286,12 @@ def test_a_second_copy_of_the_body_is_removed_not_counted_twice():
     assert (twice.quality_issues.kind == "duplicate_body").sum() > 20
     assert coverage_problems(len(twice.decoded.text), twice.sections, twice.quality_issues) == []
     assert "duplicate_body" not in set(once.quality_issues.kind)
+
+
+def test_a_review_part_named_a_summary_or_achievements_reports_results():
+    text = (
+        "2026年某区政府工作报告\n一、2025年工作总结和“十四五”发展成就\n(一)经济。地区生产总值增长6%。\n"
+        "二、2026年重点工作\n(一)稳增长。地区生产总值增长5.5%左右。\n"
+    )
+    t = process(text.encode(), "d").targets.set_index("raw")
+    assert (t.kind["6%"], t.kind["5.5%"]) == ("actual", "target")
