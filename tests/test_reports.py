@@ -100,6 +100,7 @@ def test_report_smoke_runs_every_notebook(report):
         assert "Traceback (most recent call last)" not in page
         assert "missing from font" not in page and "findfont" not in page
         assert "read_table(" not in page  # no code in the published report
+        assert not re.search(r"\d+ rows × \d+ columns", page)  # no table cut by pandas
         nb = json.loads((out / "notebooks" / f"{r['name']}.ipynb").read_text(encoding="utf-8"))
         outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
         assert not [o for o in outputs if o["output_type"] == "error"]

@@ -87,3 +87,12 @@ def test_english_on_request_and_svg_text_stays_text(tmp_path):
     fig.savefig(tmp_path / "c.svg")
     svg = (tmp_path / "c.svg").read_text(encoding="utf-8")
     assert "<text" in svg and "各文件各主题的篇幅占比" in svg
+
+
+def test_tables_in_reports_are_never_cut_by_pandas():
+    """With 26 documents the theme table has 26 columns; pandas' default would show 20 and
+    an ellipsis."""
+    wide = pd.DataFrame(np.zeros((19, 26)), columns=[f"d{i:02d}" for i in range(26)])
+    html = wide._repr_html_()
+    assert "…" not in html and "..." not in html and "rows ×" not in html
+    assert all(f"d{i:02d}" in html for i in range(26))

@@ -94,6 +94,9 @@ def _register_font() -> None:
 
 
 _register_font()
+# A report shows every row and column of a table: pandas' ellipsis ("19 rows x 26 columns",
+# "...") would hide documents from the reader.
+pd.set_option("display.max_rows", None, "display.max_columns", None)
 
 
 class FigureSaver:
