@@ -8,16 +8,10 @@
 #     name: minzheng
 # ---
 
-# %% [markdown]
-# # City profile
-#
-# One document: its outline, what it spends its words on, the quantities it commits to or
-# reports, and what the cleaning found in the source.
-
 # %% tags=["parameters"]
 doc_id: str = "wuhan-2018"  # the document to profile: a doc_id from data/manifest.csv
 root: str = ".."  # project folder holding data/ (relative to this notebook)
-lang: str = "zh"  # language of the charts: zh (Chinese) or en (English)
+lang: str = "zh"  # language of the charts, tables and text: zh (Chinese) or en (English)
 figures_dir: str = ""  # where to write each chart as PNG and SVG; empty means only show them
 
 # %%
@@ -39,35 +33,28 @@ issues = read_table("quality_issues", root).query("doc_id == @doc_id")
 source = plots.source_line(documents.query("doc_id == @doc_id"))
 figures = plots.FigureSaver(figures_dir, prefix=f"city_profile-{doc_id}")
 names = theme_names()
+display(plots.say("city_profile.intro"))
 
 # %%
-display(Markdown(compare.document_summary(documents, doc_id, len(targets))))
-
-# %% [markdown]
-# ## Outline
+display(Markdown(compare.document_summary(documents, doc_id, len(targets), lang)))
 
 # %%
+display(plots.say("city_profile.outline"))
 figures.save(plots.outline_overview(sections, source), "outline")
 
 # %%
 plots.table(sections.query("level >= 1")[["section_id", "level", "label_raw", "title"]])
 
-# %% [markdown]
-# ## Theme mix
-# Share of the text of leaf sections (items) per primary theme, with a 90% bootstrap interval
-# over the sections. The front matter is left out.
-
 # %%
+display(plots.say("city_profile.themes"))
 shares = theme_shares(section_themes, sections)
 figures.save(plots.theme_mix(shares, source, names), "theme_mix")
 
 # %%
-plots.table(shares.merge(names[["theme_id", "zh"]], on="theme_id").sort_values("share", ascending=False).round(3))
-
-# %% [markdown]
-# ## Quantified targets
+plots.table(shares.merge(names[["theme_id", lang]], on="theme_id").sort_values("share", ascending=False).round(3))
 
 # %%
+display(plots.say("city_profile.targets"))
 figures.save(plots.targets_by_theme(targets, source, names), "targets_by_theme")
 
 # %%
@@ -78,10 +65,8 @@ plots.table(
     {"value": "{:,.10g}"},
 )
 
-# %% [markdown]
-# ## Quality issues found in the source
-
 # %%
+display(plots.say("city_profile.issues"))
 figures.save(plots.quality_issues(issues, source), "quality_issues")
 
 # %%

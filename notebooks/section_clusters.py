@@ -8,24 +8,17 @@
 #     name: minzheng
 # ---
 
-# %% [markdown]
-# # Section clusters
-#
-# TF-IDF clusters of the sections of all documents, found without the codebook: how many
-# clusters the data supports, which documents fill them, their top terms, and how far they
-# agree with the codebook's themes.
-
 # %% tags=["parameters"]
 k: int = 0  # number of clusters; 0 chooses k by silhouette over 8-24
 min_df: int = 2  # a term must occur in at least this many sections
 seed: int = 0  # random seed (KMeans above 4,000 sections and the silhouette sample)
 root: str = ".."  # project folder holding data/ (relative to this notebook)
-lang: str = "zh"  # language of the charts: zh (Chinese) or en (English)
+lang: str = "zh"  # language of the charts, tables and text: zh (Chinese) or en (English)
 figures_dir: str = ""  # where to write each chart as PNG and SVG; empty means only show them
 
 # %%
 import pandas as pd
-from IPython.display import Markdown, display
+from IPython.display import display
 
 from analysis import corpus
 from analysis.extract.themes import theme_names
@@ -41,41 +34,44 @@ primary = read_table("section_themes", root).query("is_primary").set_index("sect
 source = plots.source_line(documents)
 figures = plots.FigureSaver(figures_dir, prefix=f"section_clusters-k{k}-min_df{min_df}-seed{seed}")
 names = theme_names()
-
-# %% [markdown]
-# ## How many clusters?
+display(plots.say("section_clusters.intro"))
 
 # %%
+display(plots.say("section_clusters.how_many"))
 X, _ = corpus.section_matrix(term_lists, min_df=min_df)
 silhouette = corpus.silhouette_by_k(X, seed=seed)
 chosen = k or corpus.best_k(silhouette, X.shape[0])
 clusters, cluster_terms = corpus.cluster_sections(ids, term_lists, k=chosen, min_df=min_df, seed=seed)
 display(
-    Markdown(
-        f"{len(ids)} sections, {X.shape[1]} terms (min_df = {min_df}); k = **{chosen}**"
-        f"{' (best silhouette in 8–24)' if not k else ' (given)'}"
+    plots.say(
+        "section_clusters.summary",
+        n_sections=len(ids),
+        n_terms=X.shape[1],
+        min_df=min_df,
+        k=chosen,
+        how=plots.say("section_clusters.k_given" if k else "section_clusters.k_best").data,
     )
 )
+display(plots.say("section_clusters.balance", **corpus.balance(clusters.cluster_id)))
 
 # %%
 figures.save(plots.silhouette(silhouette, chosen, source), "silhouette")
 
-# %% [markdown]
-# ## Clusters by document
+# %%
+display(plots.say("section_clusters.by_document"))
+figures.save(plots.cluster_sizes(clusters, source, documents), "cluster_sizes")
 
 # %%
-figures.save(plots.cluster_sizes(clusters, source), "cluster_sizes")
+plots.table(
+    cluster_terms.query("rank <= 8")
+    .pivot_table(index="cluster_id", columns="rank", values="term", aggfunc="first")
+    .reset_index()
+)
 
 # %%
-cluster_terms.query("rank <= 8").pivot_table(index="cluster_id", columns="rank", values="term", aggfunc="first")
-
-# %% [markdown]
-# ## Agreement with the codebook
-# Adjusted Rand index and V-measure of the clusters against the primary theme of each section.
-
-# %%
+display(plots.say("section_clusters.agreement"))
 labels = primary.reindex(clusters.section_id).fillna("unclassified").to_numpy()
-pd.DataFrame([corpus.agreement(labels, clusters.cluster_id.to_numpy())]).round(3)
+plots.table(pd.DataFrame([corpus.agreement(labels, clusters.cluster_id.to_numpy())]).round(3))
 
 # %%
 crosstab = pd.crosstab(labels, clusters.cluster_label.to_numpy())

@@ -108,7 +108,12 @@ def test_report_smoke_runs_every_notebook(report):
         assert sum("image/png" in o.get("data", {}) for o in outputs) >= 2
     assert len(list((out / "figures").glob("*.png"))) >= 10
     assert len(list((out / "figures").glob("*.svg"))) >= 10
-    assert "mixes place and time" in (out / "cross_city.html").read_text(encoding="utf-8")
+    # Chinese by default: headings, notes and table headers, documents named as readers name them
+    cross = (out / "cross_city.html").read_text(encoding="utf-8")
+    assert "多地比较" in cross and "混杂了地区和时间" in cross and "<th" in cross and "文件编号" in cross
+    assert "Read this first" not in cross and "Cross-city" not in cross
+    assert "武汉市 2018" in cross
+    assert "单个文件概览" in (out / "city_profile-wuhan-2018.html").read_text(encoding="utf-8")
 
 
 def test_failed_notebook_is_reported_and_others_still_run(tmp_path):
@@ -158,7 +163,7 @@ def test_a_parameter_on_the_command_line_changes_the_report(tmp_path):
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["reports"][0]["parameters"] == {"k": 10, "min_df": 2, "seed": 0, "lang": "en"}
     page = (out / "section_clusters.html").read_text(encoding="utf-8")
-    assert "k = <strong>10</strong>" in page
+    assert "k = <strong>10</strong>" in page and "How many clusters?" in page and "聚类数" not in page
     svg = next((out / "figures").glob("section_clusters-k10-*-silhouette.svg")).read_text(encoding="utf-8")
     assert "Silhouette of the section clustering" in svg
 
@@ -190,3 +195,38 @@ def test_brief_writes_word_powerpoint_and_excel(tmp_path):
     assert ws.max_row - 1 == len(pd.read_parquet(root / "data" / "processed" / "targets.parquet"))
     svg = next((tmp_path / "brief" / "figures").glob("*.svg")).read_text(encoding="utf-8")
     assert "<text" in svg
+
+
+def test_cross_city_grouped_by_province(tmp_path):
+    """`--param group_by=province`: the seeds' two Jiangsu documents become one group, named
+    in the charts and tables by the province; an unknown grouping fails with its own message."""
+    root = project(tmp_path / "p")
+    out = root / "out"
+    assert run_report(root, out=out, only="cross_city", progress=False, params=["group_by=province"]) == 0
+    page = (out / "cross_city.html").read_text(encoding="utf-8")
+    assert "按 <strong>所属省份</strong> 分组比较:4 组,共 5 份文件" in page
+    svg = (out / "figures" / "cross_city-province-theme_shares.svg").read_text(encoding="utf-8")
+    assert "江苏省" in svg and "宿迁市" not in svg.split("来源")[0]
+    assert run_report(root, out=root / "bad", only="cross_city", progress=False, params=["group_by=city"]) == 1
+    run = json.loads((root / "bad" / "run.json").read_text(encoding="utf-8"))
+    assert "group_by" in run["reports"][0]["error"] or "by='city'" in run["reports"][0]["error"]
+
+
+def test_every_text_a_notebook_shows_exists():
+    """Each plots.say("<notebook>.<key>") in the notebooks names an entry of notebook_text.toml."""
+    from analysis.publish.labels import text
+
+    keys = {k for p in (ROOT / "notebooks").glob("*.py") for k in re.findall(r'say\(\s*"([\w.]+)"', p.read_text())}
+    assert len(keys) >= 20
+    for key in keys:
+        assert text(key, "zh") and text(key, "en"), key
+
+
+def test_long_tables_scroll_and_keep_every_row():
+    """A table over TABLE_SCROLL_ROWS rows is in a scrolling box with its row count, every row
+    in the HTML; a short one is a plain table. Headers follow the chart language."""
+    many = pd.DataFrame({"kind": ["target"] * 3000, "value": range(3000)})
+    html = plots.table(many)._repr_html_()
+    assert "overflow:auto" in html and "共 3,000 行" in html and ">2999<" in html and "类型" in html
+    short = plots.table(many.head(3))._repr_html_()
+    assert "overflow" not in short and short.count("<tr") == 4

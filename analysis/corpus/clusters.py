@@ -13,35 +13,51 @@ from analysis.schema import validate
 __all__ = [
     "AGGLOMERATIVE_MAX",
     "K_RANGE",
+    "GIANT_FACTOR",
+    "LSA_DIMS",
     "silhouette_by_k",
     "best_k",
+    "balance",
     "cluster_sections",
     "cluster_counts",
     "cluster_terms",
     "agreement",
 ]
 
-#: Above this many sections, clustering switches from agglomerative (cosine, average
-#: linkage, O(n^2) memory) to MiniBatchKMeans on L2-normalised TF-IDF, and the silhouette
-#: is computed on a sample of this size.
+#: Above this many sections, clustering switches from agglomerative (Ward, O(n^2) memory) to
+#: MiniBatchKMeans, and the silhouette is computed on a sample of this size.
 AGGLOMERATIVE_MAX = 4000
 #: k is chosen by silhouette within this band around the codebook's 18 themes.
 K_RANGE = range(8, 25)
+#: Dimensions of the LSA space the sections are clustered in (TruncatedSVD of the TF-IDF).
+LSA_DIMS = 100
+#: The balance a clustering must keep (see :func:`balance`): no cluster holds more than this
+#: many times its fair share (1/k of the sections), and no cluster is a single section.
+GIANT_FACTOR = 3.0
 
 
-def _distances(X) -> np.ndarray:
-    """Cosine distances between L2-normalised rows, as a dense square matrix."""
-    dist = np.clip(1.0 - (X @ X.T).toarray(), 0.0, 2.0)
-    np.fill_diagonal(dist, 0.0)
-    return dist
+def _embed(X, seed: int) -> np.ndarray:
+    """Sections as unit vectors in an LSA space: TruncatedSVD of the TF-IDF rows, re-normalised.
+
+    Average linkage on raw TF-IDF cosine chains: on 883 sections of 46 work reports it put 98 %
+    of them in one cluster and left four clusters of one section. Ward on LSA vectors (the
+    usual pairing for text) gives clusters of comparable size and agrees better with the
+    codebook; the SVD's random_state is the clustering seed.
+    """
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
+    dims = min(LSA_DIMS, X.shape[1] - 1, X.shape[0] - 1)
+    if dims < 2:
+        return normalize(X.toarray())
+    return normalize(TruncatedSVD(dims, random_state=seed).fit_transform(X))
 
 
-def _tree(X, dist: np.ndarray | None = None) -> np.ndarray:
-    """Average-linkage tree on cosine distance (rows of X are L2-normalised)."""
+def _tree(Z: np.ndarray) -> np.ndarray:
+    """Ward tree on the LSA vectors (Euclidean distance between unit vectors ~ cosine)."""
     from scipy.cluster.hierarchy import linkage
-    from scipy.spatial.distance import squareform
 
-    return linkage(squareform(_distances(X) if dist is None else dist, checks=False), method="average")
+    return linkage(Z, method="ward")
 
 
 def _cut(tree: np.ndarray, k: int) -> np.ndarray:
@@ -50,47 +66,61 @@ def _cut(tree: np.ndarray, k: int) -> np.ndarray:
     return fcluster(tree, t=k, criterion="maxclust") - 1
 
 
-def _labels(X, k: int, seed: int, tree: np.ndarray | None = None) -> np.ndarray:
-    """Agglomerative clustering (cosine, average linkage) up to AGGLOMERATIVE_MAX sections, one
-    tree cut at k clusters (the same partition as sklearn's AgglomerativeClustering); above
-    it, MiniBatchKMeans on the L2-normalised rows."""
+def _labels(Z: np.ndarray, k: int, seed: int, tree: np.ndarray | None = None) -> np.ndarray:
+    """Ward clustering up to AGGLOMERATIVE_MAX sections (one tree, cut at k clusters); above
+    it, MiniBatchKMeans on the same vectors."""
     from sklearn.cluster import MiniBatchKMeans
 
-    if X.shape[0] <= AGGLOMERATIVE_MAX:
-        return _cut(tree if tree is not None else _tree(X), k)
-    return MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048).fit_predict(X)
+    if Z.shape[0] <= AGGLOMERATIVE_MAX:
+        return _cut(tree if tree is not None else _tree(Z), k)
+    return MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=3, batch_size=2048).fit_predict(Z)
 
 
-def silhouette_by_k(X, ks=K_RANGE, seed: int = 0, tree: np.ndarray | None = None) -> pd.DataFrame:
-    """Silhouette (cosine) of the clustering at each k: columns k, silhouette.
+def silhouette_by_k(X, ks=K_RANGE, seed: int = 0, tree: np.ndarray | None = None, Z=None) -> pd.DataFrame:
+    """Silhouette of the clustering at each k, in the LSA space it is made in: columns k, silhouette.
 
     Above ``AGGLOMERATIVE_MAX`` sections, k is judged on a seeded random sample of that many
-    sections (MiniBatchKMeans on the sample), so choosing k costs the same at any size. The
-    distances are computed once for all k.
+    sections (MiniBatchKMeans on the sample), so choosing k costs the same at any size.
     """
     from sklearn.cluster import MiniBatchKMeans
     from sklearn.metrics import silhouette_score
 
-    if X.shape[0] > AGGLOMERATIVE_MAX:
-        idx = np.random.default_rng(seed).choice(X.shape[0], AGGLOMERATIVE_MAX, replace=False)
-        X = X[np.sort(idx)]
-        dist = _distances(X)
+    Z = _embed(X, seed) if Z is None else Z
+    if Z.shape[0] > AGGLOMERATIVE_MAX:
+        idx = np.random.default_rng(seed).choice(Z.shape[0], AGGLOMERATIVE_MAX, replace=False)
+        Z = Z[np.sort(idx)]
 
         def labels_at(k: int) -> np.ndarray:
-            return MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=1, batch_size=2048).fit_predict(X)
+            return MiniBatchKMeans(n_clusters=k, random_state=seed, n_init=1, batch_size=2048).fit_predict(Z)
     else:
-        dist = _distances(X)
-        tree = tree if tree is not None else (_tree(X, dist) if X.shape[0] >= 2 else None)
+        tree = tree if tree is not None else (_tree(Z) if Z.shape[0] >= 2 else None)
 
         def labels_at(k: int) -> np.ndarray:
-            return _labels(X, k, seed, tree)
+            return _labels(Z, k, seed, tree)
 
-    ks = [k for k in ks if 2 <= k < X.shape[0]]
+    ks = [k for k in ks if 2 <= k < Z.shape[0]]
     sil = []
     for k in ks:
         lab = labels_at(k)
-        sil.append(float(silhouette_score(dist, lab, metric="precomputed")) if len(set(lab)) > 1 else float("nan"))
+        sil.append(float(silhouette_score(Z, lab)) if len(set(lab)) > 1 else float("nan"))
     return pd.DataFrame({"k": ks, "silhouette": sil})
+
+
+def balance(cluster_ids) -> dict[str, float]:
+    """How even a clustering is: the largest cluster's share of the sections, the number of
+    clusters of one section, and whether it meets the criterion (largest at most
+    ``GIANT_FACTOR`` / k, none of one section)."""
+    sizes = np.bincount(np.unique(np.asarray(cluster_ids), return_inverse=True)[1])
+    largest = float(sizes.max() / sizes.sum()) if sizes.size else 0.0
+    singletons = int((sizes == 1).sum())
+    max_share = min(1.0, GIANT_FACTOR / max(len(sizes), 1))
+    return dict(
+        k=len(sizes),
+        largest=largest,
+        singletons=singletons,
+        max_share=max_share,
+        balanced=largest <= max_share and singletons == 0,
+    )
 
 
 def best_k(silhouettes: pd.DataFrame, n: int) -> int:
@@ -129,12 +159,12 @@ def cluster_counts(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`cluster_sections` on a sections x terms count matrix (see :func:`count_matrix`)."""
     X, _ = tfidf(counts, min_df=min_df)
-    small = 2 <= X.shape[0] <= AGGLOMERATIVE_MAX
-    tree = _tree(X) if small else None  # one tree serves the k sweep and the final cut
+    Z = _embed(X, seed) if X.shape[0] >= 2 and X.shape[1] else None
+    tree = _tree(Z) if Z is not None and Z.shape[0] <= AGGLOMERATIVE_MAX else None  # serves the sweep and the cut
     if not k:
-        k = best_k(silhouette_by_k(X, seed=seed, tree=tree), X.shape[0])
+        k = best_k(silhouette_by_k(X, seed=seed, tree=tree, Z=Z), X.shape[0]) if Z is not None else 1
     k = max(1, min(k, X.shape[0]))
-    labels = _labels(X, k, seed, tree) if k > 1 and X.shape[1] else np.zeros(X.shape[0], int)
+    labels = _labels(Z, k, seed, tree) if k > 1 and Z is not None else np.zeros(X.shape[0], int)
     # every section against its cluster's (unit-length) mean
     clusters, inverse = np.unique(labels, return_inverse=True)
     centres = (group_counts(inverse, len(clusters), X) / np.bincount(inverse)[:, None]).toarray()

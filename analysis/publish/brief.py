@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import resources
 from analysis.errors import UserError
 from analysis.extract.themes import theme_names, theme_shares
 from analysis.publish import compare, plots
+from analysis.publish.labels import readable
 from analysis.store import read_table
 
-__all__ = ["Chart", "write_brief", "column_labels"]
+__all__ = ["Chart", "write_brief"]
 
 
 @dataclass
@@ -37,13 +37,6 @@ class Chart:
     title: str
     takeaway: str
     png: Path
-
-
-def column_labels(lang: str = "zh") -> dict[str, str]:
-    """Column name -> its header in the workbook (``resources/column_labels.tsv``)."""
-    if lang != "zh":
-        return {}
-    return {col: zh for col, zh in resources.rows("column_labels.tsv")}
 
 
 def _charts(t: dict[str, pd.DataFrame], out: Path, lang: str) -> list[Chart]:
@@ -135,7 +128,7 @@ def _docx(path: Path, charts: list[Chart], t: dict[str, pd.DataFrame], lang: str
     style.element.rPr.rFonts.set(docx.oxml.ns.qn("w:eastAsia"), "Noto Sans CJK SC")
     doc.add_heading("民政工作要点比较简报" if zh else "Civil-affairs work plans compared", level=0)
     doc.add_paragraph(f"{dt.date.today().isoformat()} · minzheng · {len(t['documents'])} 份文件")
-    note = compare.confounding_note(t["documents"])
+    note = compare.confounding_note(t["documents"], lang)
     if note:
         doc.add_paragraph(note)
     doc.add_heading("文件" if zh else "Documents", level=1)
@@ -155,11 +148,11 @@ def _docx(path: Path, charts: list[Chart], t: dict[str, pd.DataFrame], lang: str
 
 
 def _docx_table(doc, df: pd.DataFrame, lang: str) -> None:
-    labels = column_labels(lang)
+    df = readable(df, lang)
     table = doc.add_table(rows=1, cols=len(df.columns))
     table.style = "Light Grid Accent 1"
     for cell, col in zip(table.rows[0].cells, df.columns):
-        cell.text = labels.get(col, col)
+        cell.text = col
     for row in df.itertuples(index=False):
         cells = table.add_row().cells
         for cell, v in zip(cells, row):
@@ -184,7 +177,6 @@ def _pptx(path: Path, charts: list[Chart], t: dict[str, pd.DataFrame], lang: str
 
 
 def _xlsx(path: Path, t: dict[str, pd.DataFrame], lang: str) -> None:
-    labels = column_labels(lang)
     primary = t["section_themes"][t["section_themes"].is_primary]
     sheets = {
         "文件" if lang == "zh" else "documents": t["documents"],
@@ -196,7 +188,7 @@ def _xlsx(path: Path, t: dict[str, pd.DataFrame], lang: str) -> None:
     }
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         for name, df in sheets.items():
-            df.rename(columns=labels).to_excel(xw, sheet_name=name, index=False)
+            readable(df, lang).to_excel(xw, sheet_name=name, index=False)
             ws = xw.sheets[name]
             ws.freeze_panes = "A2"
             ws.auto_filter.ref = ws.dimensions

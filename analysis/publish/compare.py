@@ -10,6 +10,7 @@ import pandas as pd
 from analysis import resources
 from analysis.errors import UserError
 from analysis.params import Interval, validate_params
+from analysis.publish import labels
 from analysis.schema import ancestors
 
 __all__ = [
@@ -24,6 +25,11 @@ __all__ = [
     "comparable_targets",
     "confounding_note",
     "indicator_group",
+    "GROUP_BY",
+    "group_documents",
+    "group_label",
+    "regroup",
+    "group_terms",
 ]
 
 
@@ -37,7 +43,7 @@ def md_text(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
 
 
-def document_summary(documents: pd.DataFrame, doc_id: str, n_targets: int) -> str:
+def document_summary(documents: pd.DataFrame, doc_id: str, n_targets: int, lang: str = "zh") -> str:
     """A Markdown heading and one line of facts about a document (fields may be missing).
 
     Raises:
@@ -53,13 +59,90 @@ def document_summary(documents: pd.DataFrame, doc_id: str, n_targets: int) -> st
         v = d.get(field)
         return default if v is None or pd.isna(v) or str(v) == "" else md_text(v)
 
-    title = val("title_zh", md_text(f"({doc_id}: no title in the source)"))
-    return (
-        f"## {val('jurisdiction_zh')} · {val('year')} · {title}\n\n"
-        f"{val('publisher_zh', 'publisher unknown')} · genre **{val('genre')}** · {int(d.n_chars):,} characters · "
-        f"{int(d.n_parts)} parts · {int(d.n_items)} items · {n_targets} quantities · "
-        f"{int(d.n_quality_issues)} quality issues"
+    genre = labels.value_labels(lang).get("genre", {})
+    return labels.text(
+        "notes.summary",
+        lang,
+        place=val("jurisdiction_zh"),
+        year=val("year"),
+        title=val("title_zh", md_text(labels.text("notes.no_title", lang, doc_id=doc_id))),
+        publisher=val("publisher_zh", labels.text("notes.no_publisher", lang)),
+        genre=md_text(genre.get(d.genre, d.genre)),
+        n_chars=int(d.n_chars),
+        n_parts=int(d.n_parts),
+        n_items=int(d.n_items),
+        n_targets=n_targets,
+        n_issues=int(d.n_quality_issues),
     )
+
+
+def group_label(by: str, lang: str = "zh") -> str:
+    """How a ``group_by`` value reads: ``province`` -> 所属省份."""
+    return labels.column_labels(lang).get(GROUP_BY.get(by, by), by)
+
+
+#: What documents can be pooled by in a comparison (``group_by``) -> the manifest column.
+GROUP_BY = {
+    "jurisdiction": "jurisdiction_zh",
+    "year": "year",
+    "genre": "genre",
+    "admin_level": "admin_level",
+    "province": "province_zh",
+}
+
+
+@validate_params(by=[{"", *GROUP_BY}])
+def group_documents(documents: pd.DataFrame, by: str = "", lang: str = "zh") -> tuple[pd.DataFrame, dict[str, str]]:
+    """Documents pooled into the groups a comparison is made between.
+
+    ``by=""`` keeps every document on its own. Otherwise each group becomes one row that the
+    comparison functions and charts treat like a document: ``doc_id`` is the group's key
+    (``湖北省``, ``2018``, ``work_plan``), ``label`` how it reads (``2018年``, ``工作要点``),
+    ``jurisdiction_zh`` the label too (so that each group has its own colour), ``year`` its
+    latest year, and ``n_chars``, ``n_items``, ``n_docs`` its totals. A province-level document
+    with no ``province_zh`` is its own province.
+
+    Returns:
+        (groups, group_of): the groups, and doc_id -> the key of its group.
+    """
+    if not by:
+        return documents, dict(zip(documents.doc_id, documents.doc_id))
+    col = GROUP_BY[by]
+    key = documents[col] if col in documents else pd.Series("", index=documents.index)
+    if by == "province":
+        key = key.mask(key.isna() | (key.astype(str) == ""), documents.jurisdiction_zh)
+    key = key.astype(str)
+    names = labels.value_labels(lang).get(col, {})
+    suffix = "年" if by == "year" and lang == "zh" else ""
+    d = documents.assign(_key=key.to_numpy())
+    groups = (
+        d.groupby("_key", sort=True)
+        .agg(year=("year", "max"), n_chars=("n_chars", "sum"), n_items=("n_items", "sum"), n_docs=("doc_id", "size"),
+             genre=("genre", lambda g: g.iloc[0] if g.nunique() == 1 else ""))
+        .reset_index()
+        .rename(columns={"_key": "doc_id"})
+    )  # fmt: skip
+    groups["label"] = [names.get(k, k) + suffix for k in groups.doc_id]
+    groups["jurisdiction_zh"] = groups.label
+    cols = ["doc_id", "label", "jurisdiction_zh", "year", "genre", "n_chars", "n_items", "n_docs"]
+    return groups[cols], dict(zip(d.doc_id, d._key))
+
+
+def regroup(df: pd.DataFrame, group_of: dict[str, str], column: str = "doc_id") -> pd.DataFrame:
+    """``df`` with each document in ``column`` replaced by its group, rows of other documents
+    dropped (see :func:`group_documents`)."""
+    out = df[df[column].isin(group_of.keys())]
+    return out.assign(**{column: out[column].map(group_of)})
+
+
+def group_terms(section_terms: pd.DataFrame, group_of: dict[str, str]) -> dict[str, list[str]]:
+    """Group -> the content terms of all its sections, in document order (for similarity and
+    distinctive terms between groups)."""
+    out: dict[str, list[str]] = {g: [] for g in dict.fromkeys(group_of.values())}
+    for doc_id, terms in zip(section_terms.doc_id, section_terms.terms):
+        if doc_id in group_of:
+            out[group_of[doc_id]].extend(terms)
+    return out
 
 
 def theme_shares_wide(shares: pd.DataFrame, value: str = "share") -> pd.DataFrame:
@@ -82,7 +165,8 @@ def specificity(documents: pd.DataFrame, sections: pd.DataFrame, targets: pd.Dat
     for sid in list(hit):
         hit.update(ancestors(sid, parent))
     items = items.assign(has_target=items.section_id.isin(hit))
-    out = documents[["doc_id", "jurisdiction_zh", "year", "genre", "n_chars"]].copy()
+    keep = ["doc_id", "label", "jurisdiction_zh", "year", "genre", "n_chars"]
+    out = documents[[c for c in keep if c in documents]].copy()
     out["n_items"] = out.doc_id.map(items.groupby("doc_id").size()).fillna(0).astype(int)
     out["n_quantities"] = out.doc_id.map(targets.groupby("doc_id").size()).fillna(0).astype(int)
     out["n_targets"] = out.doc_id.map(t.groupby("doc_id").size()).fillna(0).astype(int)
@@ -148,7 +232,7 @@ def comparable_targets(targets: pd.DataFrame, documents: pd.DataFrame, min_docs:
     return t[cols].sort_values(["group", "year", "doc_id", "value"]).reset_index(drop=True)
 
 
-def confounding_note(documents: pd.DataFrame) -> str:
+def confounding_note(documents: pd.DataFrame, lang: str = "zh") -> str:
     """A plain sentence when place and time cannot be told apart in these documents, else ''.
 
     With one document per jurisdiction and different years, a difference between two
@@ -160,22 +244,13 @@ def confounding_note(documents: pd.DataFrame) -> str:
         return ""
     per_place = d.groupby("jurisdiction_zh").year.nunique()
     years = sorted(set(d.year.astype(int)))
+    span = dict(first=years[0], last=years[-1])
     if (per_place == 1).all() and len(years) > 1 and d.jurisdiction_zh.nunique() == len(d):
-        return (
-            f"Each of the {len(d)} jurisdictions appears once, in a different year ({years[0]}–{years[-1]}): "
-            "a difference between two documents mixes place and time, so it is neither a city effect nor a "
-            "trend. Read comparisons as differences between documents."
-        )
+        return labels.text("notes.once_each", lang, n=len(d), **span)
     if d.jurisdiction_zh.nunique() == 1 and len(years) > 1:
-        return (
-            f"All documents come from {md_text(d.jurisdiction_zh.iloc[0])} ({years[0]}–{years[-1]}): differences are "
-            "changes over time within one jurisdiction, not differences between places."
-        )
+        return labels.text("notes.one_place", lang, place=md_text(d.jurisdiction_zh.iloc[0]), **span)
     if len(years) > 1 and (per_place == 1).mean() > 0.5:
-        return (
-            "Most jurisdictions appear in a single year, and the years differ: differences between them mix "
-            "place and time."
-        )
+        return labels.text("notes.mostly_once", lang)
     return ""
 
 

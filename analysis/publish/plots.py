@@ -22,6 +22,8 @@ import pandas as pd
 from matplotlib import font_manager
 
 from analysis.publish.fonts import FONT, font_path
+from analysis.publish.labels import column_labels, readable
+from analysis.publish.labels import text as _text
 
 __all__ = [
     "FONT",
@@ -32,6 +34,9 @@ __all__ = [
     "OKABE_ITO",
     "FigureSaver",
     "table",
+    "Table",
+    "TABLE_SCROLL_ROWS",
+    "say",
     "source_line",
     "theme_mix",
     "outline_overview",
@@ -55,11 +60,18 @@ LANG = "zh"
 
 
 def set_lang(lang: str) -> None:
-    """Chart titles, axes, legends and notes in ``zh`` (default) or ``en``."""
+    """Chart titles, axes, legends, notes and table headers in ``zh`` (default) or ``en``."""
     global LANG
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang={lang!r}: expected 'zh' or 'en'")
+    column_labels(lang)  # checks it
     LANG = lang
+
+
+def say(key: str, **fields):
+    """A notebook's heading or note ``<notebook>.<key>`` (``resources/notebook_text.toml``) in
+    the chart language, as Markdown for the cell to show."""
+    from IPython.display import Markdown
+
+    return Markdown(_text(key, LANG, **fields))
 
 
 def _t(zh: str, en: str) -> str:
@@ -97,6 +109,8 @@ _register_font()
 # A report shows every row and column of a table: pandas' ellipsis ("19 rows x 26 columns",
 # "...") would hide documents from the reader.
 pd.set_option("display.max_rows", None, "display.max_columns", None)
+# the Styler's own cap (2**18 cells) would cut a long table without a word
+pd.set_option("styler.render.max_elements", 2**31 - 1)
 
 
 class FigureSaver:
@@ -120,17 +134,48 @@ class FigureSaver:
         return fig
 
 
-def table(df: pd.DataFrame, formats: dict | None = None, precision: int = 2):
-    """A readable table for a notebook: no index, text left-aligned, numbers formatted, and
-    every cell and header HTML-escaped (document text must never become markup)."""
+#: A table longer than this many rows scrolls inside a box with its header kept in view,
+#: so that a report of 2,000 targets stays a page one can read past.
+TABLE_SCROLL_ROWS = 25
+
+
+class Table:
+    """A table as a notebook shows it (``_repr_html_``); ``styler`` is the pandas Styler."""
+
+    def __init__(self, styler, n_rows: int):
+        self.styler, self.n_rows = styler, n_rows
+
+    def _repr_html_(self) -> str:
+        html = self.styler.to_html()
+        if self.n_rows <= TABLE_SCROLL_ROWS:
+            return html
+        note = _t(f"共 {self.n_rows:,} 行,可在框内滚动", f"{self.n_rows:,} rows; scroll inside the box")
+        return (
+            f'<div style="max-height:36em;overflow:auto;border:1px solid #ddd">{html}</div>'
+            f'<p style="color:#555;font-size:90%">{note}</p>'
+        )
+
+
+def table(df: pd.DataFrame, formats: dict | None = None, precision: int = 2) -> Table:
+    """A readable table for a notebook: headers and coded values in the chart language
+    (``labels.readable``), no index, text left-aligned, numbers formatted, every cell and
+    header HTML-escaped (document text must never become markup), every row shown (a long
+    table scrolls in a box, its header fixed)."""
+    headers = column_labels(LANG)
+    formats = {headers.get(c, c): f for c, f in (formats or {}).items()}
+    df = readable(df, LANG)
     numeric = {c: (lambda v: f"{v:,.10g}") for c in df.columns if pd.api.types.is_float_dtype(df[c])}
-    return (
+    styler = (
         df.style.hide(axis="index")
-        .format(dict(numeric, **(formats or {})), precision=precision, na_rep="", escape="html")
+        .format(dict(numeric, **formats), precision=precision, na_rep="", escape="html")
         .format_index(escape="html", axis=1)
         .set_properties(**{"text-align": "left"})
-        .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
-    )
+        .set_table_styles(
+            [{"selector": "th", "props": [("text-align", "left"), ("position", "sticky"), ("top", "0"),
+                                          ("background", "white")]}]
+        )
+    )  # fmt: skip
+    return Table(styler, len(df))
 
 
 #: A source line lists documents up to this many characters; beyond, it counts them.
@@ -139,7 +184,10 @@ SOURCE_MAX_CHARS = 80
 
 def doc_labels(documents: pd.DataFrame) -> dict[str, str]:
     """doc_id -> how a reader names the document: 武汉市 2018 (with its period or id when two
-    documents of one place and year would read the same)."""
+    documents of one place and year would read the same); a frame of groups of documents
+    (``compare.group_documents``) names them by its ``label`` column."""
+    if "label" in documents:
+        return dict(zip(documents.doc_id, documents.label))
     base = {r.doc_id: f"{r.jurisdiction_zh} {r.year}" for r in documents.itertuples()}
     counts = pd.Series(list(base.values())).value_counts()
     out = {}
@@ -224,13 +272,15 @@ def _panels(n: int):
     return fig, axes
 
 
-def _stacked_barh(tab: pd.DataFrame):
-    """Horizontal bars, one per row of ``tab`` (largest total on top), stacked by its columns."""
+def _stacked_barh(tab: pd.DataFrame, colours: dict | None = None, labels: dict | None = None):
+    """Horizontal bars, one per row of ``tab`` (largest total on top), stacked by its columns
+    (coloured and named by ``colours`` and ``labels`` when given)."""
     tab = tab.loc[tab.sum(axis=1).sort_values().index]
     fig, ax = plt.subplots()
     left = np.zeros(len(tab))
     for i, col in enumerate(tab.columns):
-        ax.barh(tab.index, tab[col], left=left, color=OKABE_ITO[i % 8], label=col)
+        colour = (colours or {}).get(col, OKABE_ITO[i % 8])
+        ax.barh(tab.index, tab[col], left=left, color=colour, label=(labels or {}).get(col, col))
         left += tab[col].to_numpy()
     return fig, ax
 
@@ -387,7 +437,8 @@ def theme_shares_compare(
 def specificity(spec: pd.DataFrame, source: str) -> plt.Figure:
     """Commitments per 10,000 characters and share of items with at least one."""
     fig, axes = plt.subplots(1, 2, figsize=SIZE)
-    labels = [f"{r.jurisdiction_zh} {r.year}" for r in spec.itertuples()]
+    names = doc_labels(spec)
+    labels = [names[d] for d in spec.doc_id]
     axes[0].barh(labels, spec.targets_per_10k_chars, color=OKABE_ITO[0])
     axes[0].set_xlabel(_t("每万字的量化目标数", "Quantified targets per 10,000 characters"))
     axes[1].barh(labels, spec.share_items_with_target * 100, color=OKABE_ITO[2])
@@ -409,7 +460,7 @@ def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
     fig, axes = _panels(len(groups))
     axes = axes.ravel()
     docs = list(dict.fromkeys(comp.sort_values("year").doc_id))
-    colour = {d: OKABE_ITO[i % 8] for i, d in enumerate(docs)}
+    colour = doc_colours(comp.drop_duplicates("doc_id"))  # the same colour as in every other chart
     for ax, g in zip(axes.ravel(), groups):
         d = comp[comp.group == g]
         for (doc, kind), x in d.groupby(["doc_id", "kind"], sort=False):
@@ -540,22 +591,30 @@ def silhouette(sil: pd.DataFrame, chosen: int, source: str) -> plt.Figure:
     )
 
 
-def cluster_sizes(clusters: pd.DataFrame, source: str) -> plt.Figure:
-    """Sections per cluster, stacked by document."""
+def cluster_sizes(clusters: pd.DataFrame, source: str, documents: pd.DataFrame | None = None) -> plt.Figure:
+    """Sections per cluster by document: stacked bars up to ``BARS_MAX_DOCS`` documents (each
+    in its jurisdiction's colour), a cluster x document heatmap beyond."""
     c = clusters.assign(doc_id=clusters.section_id.str.split(":").str[0])
-    fig, ax = _stacked_barh(
-        c.pivot_table(index="cluster_label", columns="doc_id", values="section_id", aggfunc="count", fill_value=0)
-    )
+    tab = c.pivot_table(index="cluster_label", columns="doc_id", values="section_id", aggfunc="count", fill_value=0)
+    title = _t("各聚类的条目数(以高频词命名),按文件", "Clusters of sections (labelled by their top terms), by document")
+    order = _doc_order(documents, tab.columns)
+    labels = doc_labels(documents) if documents is not None else {d: d for d in order}
+    tab = tab[order]
+    if len(order) > BARS_MAX_DOCS:
+        tab = tab.loc[tab.sum(axis=1).sort_values(ascending=False).index]
+        fig, ax = plt.subplots()
+        im = ax.imshow(tab.to_numpy(), cmap="cividis", aspect="auto", vmin=0)
+        ax.set_yticks(range(len(tab)), tab.index, fontsize=9)
+        size = 10 if len(order) <= 30 else 7
+        ax.set_xticks(range(len(order)), [labels.get(d, d) for d in order], rotation=60, ha="right", fontsize=size)
+        fig.colorbar(im, ax=ax, label=_t("条目数", "Number of sections"))
+        ax.spines[:].set_visible(False)
+        return _finish(fig, ax, title, "", "", source)
+    colours = doc_colours(documents) if documents is not None else None
+    fig, ax = _stacked_barh(tab, colours, labels)
     ax.legend(loc="lower right", frameon=False)
     ax.tick_params(axis="y", labelsize=10)
-    return _finish(
-        fig,
-        ax,
-        _t("各聚类的条目数(以高频词命名),按文件", "Clusters of sections (labelled by their top terms), by document"),
-        _t("条目数", "Number of sections"),
-        "",
-        source,
-    )
+    return _finish(fig, ax, title, _t("条目数", "Number of sections"), "", source)
 
 
 def cluster_theme_agreement(crosstab: pd.DataFrame, source: str, names: pd.DataFrame | None = None) -> plt.Figure:
