@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install build report test score codebook-check codebook-snapshot bench lab clean
+.PHONY: install build report test score codebook-check codebook-snapshot bench notebooks lab clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,14 @@ report: $(STAMP)
 # JupyterLab is an extra ([lab]); headless (no browser), and as root when run as root
 LAB_FLAGS := --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev,lab]'
+# the kernel papermill and JupyterLab run the notebooks in, and each script paired with its
+# .ipynb (not committed: the percent scripts are the source)
+notebooks: $(STAMP)
 	$(PY) -m ipykernel install --sys-prefix --name minzheng --display-name "minzheng (.venv)"
 	$(VENV)/bin/jupytext --sync notebooks/*.py
+
+lab: notebooks
+	$(PY) -m pip install --quiet -e '.[dev,lab]'
 	cd notebooks && ../$(VENV)/bin/jupyter lab $(LAB_FLAGS)
 
 test: $(STAMP)

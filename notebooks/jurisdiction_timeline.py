@@ -2,6 +2,7 @@
 # jupyter:
 #   jupytext:
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext,-jupytext.text_representation
 #   kernelspec:
 #     display_name: minzheng (.venv)
 #     language: python
@@ -67,7 +68,7 @@ plots.table(compare.task_changes(section_terms, documents, task_similarity))
 
 # %%
 display(plots.say("jurisdiction_timeline.plans"))
-figures.save(plots.plan_vs_result(links, source), "plan_vs_result")
+figures.save(plots.plan_vs_result(links, source, documents), "plan_vs_result")
 
 # %%
 plots.table(

@@ -4,6 +4,7 @@ import json
 import re
 import shutil
 import warnings
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -230,3 +231,45 @@ def test_long_tables_scroll_and_keep_every_row():
     assert "overflow:auto" in html and "共 3,000 行" in html and ">2999<" in html and "类型" in html
     short = plots.table(many.head(3))._repr_html_()
     assert "overflow" not in short and short.count("<tr") == 4
+
+
+def _readme_block(after: str, lang: str = "sh") -> list[str]:
+    """The lines of the first ```lang block after the text ``after`` in the README."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text[text.index(after) :].split(f"```{lang}\n", 1)[1].split("```", 1)[0]
+    return [ln for ln in block.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+def test_readme_papermill_and_cron_lines_run(tmp_path):
+    """The README's plain papermill block, run as written in a copy of the project whose .venv
+    is this environment (`make notebooks` with STAMP= so that make never reinstalls), gives
+    an English report of the two documents asked for; the cron line is a five-field entry
+    whose command runs under sh with `make -n` (flock, redirection and target checked)."""
+    import os
+    import subprocess
+    import sys
+
+    from analysis.build import build
+
+    root = project(tmp_path / "p")
+    for name in ("Makefile", "pyproject.toml"):
+        shutil.copy2(ROOT / name, root / name)
+    (root / ".venv").symlink_to(Path(sys.prefix))
+    build(root, progress=False)
+    env = dict(os.environ, PATH=f"{Path(sys.prefix) / 'bin'}:{os.environ['PATH']}")
+    for line in _readme_block("With papermill itself"):
+        cmd = line + " STAMP=" if line.startswith("make ") else line
+        done = subprocess.run(cmd, shell=True, cwd=root, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, f"{line}\n{done.stderr[-2000:]}"
+    page = (root / "reports" / "cross_city-two.html").read_text(encoding="utf-8")
+    assert "Cross-city comparison" in page and "多地比较" not in page
+    assert "Tianjin 2012" in page and "Jingdezhen" not in page
+
+    (cron,) = _readme_block("### Scheduling", "cron")
+    fields = cron.split(None, 5)
+    assert all(re.fullmatch(r"[\d*,/-]+", f) for f in fields[:5]), cron
+    command = fields[5].replace("/srv/minzheng", str(root)).replace("/var/log/minzheng", str(tmp_path))
+    command = command.replace("make report", "make -n report")
+    done = subprocess.run(command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "minzheng report" in (tmp_path / "report.log").read_text()

@@ -75,12 +75,14 @@ def test_the_similarity_heatmap_is_annotated_only_when_small():
 
 
 def test_english_on_request_and_svg_text_stays_text(tmp_path):
-    docs = documents(3)
+    docs = documents(3).assign(jurisdiction_en=["Wuhan", "", None])
     wide = pd.DataFrame(np.full((2, 3), 1 / 3), index=["a", "b"], columns=docs.doc_id)
     plots.set_lang("en")
     try:
         fig = plots.theme_shares_compare(wide, plots.source_line(docs), None, docs)
-        assert any("Share of text by theme" in t for t in texts(fig))
+        shown = texts(fig)
+        assert any("Share of text by theme" in t for t in shown)
+        assert {"Wuhan 2018", "宿迁市 2018", "景德镇市 2018"} <= set(shown)  # English name where known
     finally:
         plots.set_lang("zh")
     fig = plots.theme_shares_compare(wide, plots.source_line(docs), None, docs)
@@ -96,3 +98,36 @@ def test_tables_in_reports_are_never_cut_by_pandas():
     html = wide._repr_html_()
     assert "…" not in html and "..." not in html and "rows ×" not in html
     assert all(f"d{i:02d}" in html for i in range(26))
+
+
+@pytest.mark.parametrize("n_links", [3, 60])
+def test_plans_against_results_keep_their_size_at_any_number_of_links(tmp_path, n_links):
+    """A bar per linked target up to PLAN_BARS_MAX (indicator and 'place year → year'); beyond,
+    a bar per pair of documents counting met / not met / unclear. Always one 16:9 chart, in
+    the order of the years."""
+    docs = pd.DataFrame(
+        {"doc_id": [f"d{y}" for y in range(2018, 2024)], "jurisdiction_zh": "天津市", "year": range(2018, 2024)}
+    )
+    rng = np.random.default_rng(0)
+    plan = rng.integers(2018, 2023, n_links)
+    links = pd.DataFrame(
+        {
+            "plan_doc_id": [f"d{y}" for y in plan],
+            "result_doc_id": [f"d{y + 1}" for y in plan],
+            "target_id": [f"t{i}" for i in range(n_links)],
+            "indicator": "养老床位",
+            "target_value": 100.0,
+            "actual_value": rng.uniform(50, 150, n_links),
+            "met": rng.choice(["yes", "no", "unclear"], n_links),
+        }
+    )
+    fig = plots.plan_vs_result(links, "s", docs)
+    fig.savefig(tmp_path / "p.png", dpi=200)
+    assert matplotlib.image.imread(tmp_path / "p.png").shape[1::-1] == (2560, 1440)
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    if n_links > plots.PLAN_BARS_MAX:
+        pairs = [f"天津市 {y} → {y + 1}" for y in sorted(set(plan))]
+        assert ticks == pairs[::-1]  # the earliest pair on top
+        assert sum(p.get_width() for p in fig.axes[0].patches) == n_links
+    else:
+        assert len(ticks) == n_links and all(t.startswith("养老床位(天津市 20") for t in ticks)

@@ -106,7 +106,7 @@ def _charts(t: dict[str, pd.DataFrame], out: Path, lang: str) -> list[Chart]:
         reported = links[links.met != "not reported"]
         add(
             "plan_vs_result",
-            plots.plan_vs_result(links, source),
+            plots.plan_vs_result(links, source, docs),
             "计划目标与完成情况" if zh else "Plans against results",
             f"{len(links)} 个目标中 {len(reported)} 个在次年报告中有完成数据,"
             f"其中 {int((reported.met == 'yes').sum())} 个完成。"

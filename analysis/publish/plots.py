@@ -10,6 +10,7 @@ colour-blind-safe colours (Okabe-Ito for categories, cividis for heatmaps).
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from pathlib import Path
 
 import matplotlib
@@ -183,12 +184,16 @@ SOURCE_MAX_CHARS = 80
 
 
 def doc_labels(documents: pd.DataFrame) -> dict[str, str]:
-    """doc_id -> how a reader names the document: 武汉市 2018 (with its period or id when two
+    """doc_id -> how a reader names the document: 武汉市 2018, or Wuhan 2018 in English (with its period or id when two
     documents of one place and year would read the same); a frame of groups of documents
     (``compare.group_documents``) names them by its ``label`` column."""
     if "label" in documents:
         return dict(zip(documents.doc_id, documents.label))
-    base = {r.doc_id: f"{r.jurisdiction_zh} {r.year}" for r in documents.itertuples()}
+    place = documents.jurisdiction_zh.astype(str)
+    if LANG == "en" and "jurisdiction_en" in documents:  # Wuhan 2018, where the manifest has it
+        english = documents.jurisdiction_en
+        place = english.where(english.notna() & (english.astype(str) != ""), place).astype(str)
+    base = {d: f"{p} {y}" for d, p, y in zip(documents.doc_id, place, documents.year)}
     counts = pd.Series(list(base.values())).value_counts()
     out = {}
     for r in documents.itertuples():
@@ -272,10 +277,11 @@ def _panels(n: int):
     return fig, axes
 
 
-def _stacked_barh(tab: pd.DataFrame, colours: dict | None = None, labels: dict | None = None):
-    """Horizontal bars, one per row of ``tab`` (largest total on top), stacked by its columns
-    (coloured and named by ``colours`` and ``labels`` when given)."""
-    tab = tab.loc[tab.sum(axis=1).sort_values().index]
+def _stacked_barh(tab: pd.DataFrame, colours: dict | None = None, labels: dict | None = None, by_total=True):
+    """Horizontal bars, one per row of ``tab`` (largest total on top, or the first row on top
+    when not ``by_total``), stacked by its columns (coloured and named by ``colours`` and
+    ``labels`` when given)."""
+    tab = tab.loc[tab.sum(axis=1).sort_values().index] if by_total else tab.iloc[::-1]
     fig, ax = plt.subplots()
     left = np.zeros(len(tab))
     for i, col in enumerate(tab.columns):
@@ -696,18 +702,54 @@ def indicator_over_time(timeline: pd.DataFrame, source: str, top: int = 8) -> pl
 RATIO_CAP = 300.0
 
 
-def plan_vs_result(links: pd.DataFrame, source: str) -> plt.Figure:
+def _pair_label(plan: str, result: str) -> str:
+    """'天津市 2012 → 2013' when both documents are of one place, else both names in full."""
+    place, _, year = result.rpartition(" ")
+    return f"{plan} → {year}" if place and plan.startswith(place + " ") else f"{plan} → {result}"
+
+
+def _rank(documents: pd.DataFrame | None) -> dict:
+    """doc_id -> its position by jurisdiction and year (unknown documents last)."""
+    order = _doc_order(documents, documents.doc_id) if documents is not None else []
+    return defaultdict(lambda: len(order), {d: i for i, d in enumerate(order)})
+
+
+#: Up to this many linked targets plan_vs_result draws one bar each; beyond, one stacked bar
+#: per pair of documents (met / not met / unclear), so the chart keeps its 16:9 size.
+PLAN_BARS_MAX = 24
+
+
+def plan_vs_result(links: pd.DataFrame, source: str, documents: pd.DataFrame | None = None) -> plt.Figure:
     """Each linked target: the result as a share of the target (100% = the target reached),
-    coloured by whether it was met."""
-    title = "计划目标与次年报告的完成值(完成值 ÷ 目标值)"
+    coloured by whether it was met; beyond ``PLAN_BARS_MAX`` links, how many targets of each
+    plan were met, not met or unclear in the next document."""
+    title = _t("计划目标与次年报告的完成值(完成值 ÷ 目标值)", "Plan targets against the results reported next")
     linked = links[links.met.isin(["yes", "no", "unclear"])]
     if linked.empty:
-        return _empty(title, "后一份文件没有报告这些目标的完成情况", source)
-    linked = linked.assign(ratio=linked.actual_value.abs() / linked.target_value.abs().where(lambda v: v > 0) * 100)
-    linked = linked.dropna(subset=["ratio"]).sort_values("ratio")
+        return _empty(
+            title,
+            _t("后一份文件没有报告这些目标的完成情况", "The next document reports no result for these targets"),
+            source,
+        )
     colours = {"yes": OKABE_ITO[2], "no": OKABE_ITO[5], "unclear": "#999999"}
-    labels = {"yes": "完成", "no": "未完成", "unclear": "口径不明"}
-    fig, ax = plt.subplots(figsize=(12.8, max(3.0, 0.45 * len(linked) + 1.5)))
+    met_labels = {"yes": _t("完成", "met"), "no": _t("未完成", "not met"), "unclear": _t("口径不明", "unclear")}
+    names = doc_labels(documents) if documents is not None else {}
+    pair = [_pair_label(names.get(p, p), names.get(r, r)) for p, r in zip(linked.plan_doc_id, linked.result_doc_id)]
+    handles = [matplotlib.patches.Patch(color=colours[m], label=met_labels[m]) for m in colours if m in set(linked.met)]
+    if len(linked) > PLAN_BARS_MAX:
+        tab = linked.assign(pair=pair).pivot_table(
+            index="pair", columns="met", values="target_id", aggfunc="count", sort=False
+        )
+        tab = tab.reindex(columns=[m for m in colours if m in tab.columns]).fillna(0)
+        order = linked.assign(pair=pair).sort_values(["plan_doc_id"], key=lambda c: c.map(_rank(documents))).pair
+        fig, ax = _stacked_barh(tab.loc[list(dict.fromkeys(order))], colours, met_labels, by_total=False)
+        ax.legend(handles=handles, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        title = _t("计划目标在次年报告中的完成情况", "Plan targets: met, not met or unclear in the next report")
+        return _finish(fig, ax, title, _t("目标个数", "Number of targets"), "", source)
+    linked = linked.assign(ratio=linked.actual_value.abs() / linked.target_value.abs().where(lambda v: v > 0) * 100)
+    linked = linked.assign(pair=pair).dropna(subset=["ratio"]).sort_values("ratio")
+    fig, ax = plt.subplots()
     y = np.arange(len(linked))
     # a few ratios in the thousands would squeeze the rest against the axis: bars stop at the
     # cap, and the true figure is written beside them
@@ -718,9 +760,8 @@ def plan_vs_result(links: pd.DataFrame, source: str) -> plt.Figure:
             ax.text(cap, yi, f" {r:,.0f}%", va="center", ha="right", color="white", fontsize=11)
     ax.axvline(100, color="#333333", linewidth=1, linestyle="--")
     ax.set_xlim(0, cap * 1.02)
-    ax.set_yticks(
-        y, [f"{i[:18]}({p.plan_doc_id}→{p.result_doc_id})" for i, p in zip(linked.indicator, linked.itertuples())]
-    )
-    handles = [matplotlib.patches.Patch(color=colours[m], label=labels[m]) for m in colours if m in set(linked.met)]
+    size = 12 if len(linked) <= 12 else 9
+    ax.set_yticks(y, [f"{i[:18]}({p})" for i, p in zip(linked.indicator, linked.pair)], fontsize=size)
     ax.legend(handles=handles, frameon=False, loc="lower right")
-    return _finish(fig, ax, title, "完成值占目标值的百分比(%;虚线 = 100%)", "", source)
+    xlabel = _t("完成值占目标值的百分比(%;虚线 = 100%)", "Result as a share of the target (%; dashed = 100%)")
+    return _finish(fig, ax, title, xlabel, "", source)
