@@ -186,6 +186,8 @@ def test_brief_writes_word_powerpoint_and_excel(tmp_path):
     assert "民政工作要点比较简报" in headings and "各文件的主题篇幅" in headings
     captions = [p.text for p in doc.paragraphs if p.text.startswith("图 ")]
     assert len(captions) >= 5 and all("来源" in c for c in captions)
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "<NA>" not in cells and "nan" not in cells  # a missing title reads as blank
     slides = Presentation(files["pptx"]).slides
     assert len(slides) >= 6 and sum(len([s for s in sl.shapes if s.shape_type == 13]) for sl in slides) >= 5
     wb = openpyxl.load_workbook(files["xlsx"])
@@ -193,6 +195,8 @@ def test_brief_writes_word_powerpoint_and_excel(tmp_path):
     ws = wb["量化指标"]
     assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     assert {"数值", "单位", "指标", "类型"} <= {c.value for c in ws[1]}
+    kinds = {c.value for c in next(col for col in ws.iter_cols() if col[0].value == "类型")[1:]}
+    assert kinds <= {"目标", "实际"}  # codes read in Chinese too
     assert ws.max_row - 1 == len(pd.read_parquet(root / "data" / "processed" / "targets.parquet"))
     svg = next((tmp_path / "brief" / "figures").glob("*.svg")).read_text(encoding="utf-8")
     assert "<text" in svg

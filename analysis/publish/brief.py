@@ -156,7 +156,7 @@ def _docx_table(doc, df: pd.DataFrame, lang: str) -> None:
     for row in df.itertuples(index=False):
         cells = table.add_row().cells
         for cell, v in zip(cells, row):
-            cell.text = "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+            cell.text = "" if pd.api.types.is_scalar(v) and pd.isna(v) else str(v)  # <NA> and NaN read as blank
 
 
 def _pptx(path: Path, charts: list[Chart], t: dict[str, pd.DataFrame], lang: str) -> None:
