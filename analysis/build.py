@@ -90,15 +90,22 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="minzheng-watch-parent").start()
 
 
-def _run(args: tuple[bytes, str, str, str | None, Path]) -> DocResult:
-    """Process one document and write its cache entry (in the worker, so the parent only
-    receives the result)."""
+def _run(args: tuple[bytes, str, str, str | None, int, Path | None]) -> DocResult:
+    """Process one document and, given a cache path, write its cache entry there (in a local
+    worker, so the parent only receives the result)."""
     from analysis.pipeline import process  # imported in the workers only: see analysis.result
 
     data, doc_id, name, genre, year, key = args
     res = process(data, doc_id, name, genre, year)
-    _save(key, res)
+    if key is not None:
+        _save(key, res)
     return res
+
+
+def _run_chunk(jobs: list[tuple]) -> list[DocResult]:
+    """A few documents in one task: the unit an executor is handed (task overhead, negligible
+    for a local pool, is milliseconds per task on a Dask cluster)."""
+    return [_run(job) for job in jobs]
 
 
 #: Tables with a block of rows per document (in manifest order), and the DocResult rows of
@@ -180,6 +187,8 @@ def _stamp(p: Path) -> list[int]:
 
 def _in_order(tb: pa.Table, order: list[str]) -> pa.Table:
     """Rows sorted by their document's place in ``order``; a document's rows keep theirs."""
+    if "doc_id" not in tb.column_names:  # a corpus table: in the order it was made
+        return tb
     rank = pc.index_in(tb["doc_id"], value_set=pa.array(order, pa.string())).to_numpy(zero_copy_only=False)
     if len(rank) < 2 or (rank[1:] >= rank[:-1]).all():
         return tb
@@ -205,7 +214,9 @@ def _gc_paused():
 
 @validate_params(workers=[Interval(1, None, integer=True), None], progress=[{True, False}])
 @_gc_paused()
-def build(root: Path | str = ".", workers: int | None = None, progress: bool = True) -> Tables:
+def build(
+    root: Path | str = ".", workers: int | None = None, progress: bool = True, executor: Executor | None = None
+) -> Tables:
     """Build every table from the manifest and raw files.
 
     Only new or changed documents are processed (or loaded from the cache of processed
@@ -216,6 +227,10 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
         root: the project folder (holding ``data/``).
         workers: processes for the per-document stages; default: the number of cores.
         progress: show a progress bar on stderr.
+        executor: any ``concurrent.futures`` executor to run the per-document stage on (a
+            Dask cluster's ``client.get_executor()``, see :mod:`analysis.executors`); its
+            workers return results and this process writes the cache. Default: a local
+            process pool of ``workers``.
 
     Returns:
         The tables written, by name.
@@ -225,10 +240,10 @@ def build(root: Path | str = ".", workers: int | None = None, progress: bool = T
     """
     paths = Paths(Path(root))
     with _locked(paths):
-        return _build(paths, workers, progress)
+        return _build(paths, workers, progress, executor)
 
 
-def _build(paths: Paths, workers: int | None, progress: bool) -> Tables:
+def _build(paths: Paths, workers: int | None, progress: bool, executor: Executor | None = None) -> Tables:
     man = mf.load(paths.manifest, paths.raw)
     for name in mf.unlisted_files(man, paths.raw):
         log.warning(f"{paths.raw / name} has no row in {paths.manifest}; it is not built (add it with `minzheng add`)")
@@ -237,12 +252,20 @@ def _build(paths: Paths, workers: int | None, progress: bool) -> Tables:
     # every folder the build writes is checked before any document is processed
     staging = _staging(paths)
     try:
-        return _build_into(paths, man, fp, staging, workers, progress)
+        return _build_into(paths, man, fp, staging, workers, progress, executor)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _build_into(paths: Paths, man: pd.DataFrame, fp: str, staging: Path, workers: int | None, progress: bool) -> Tables:
+def _build_into(
+    paths: Paths,
+    man: pd.DataFrame,
+    fp: str,
+    staging: Path,
+    workers: int | None,
+    progress: bool,
+    executor: Executor | None = None,
+) -> Tables:
     prev = _Previous.find(paths, fp)
     keys, kept, cached, todo = {}, [], [], []
     jobs = {}
@@ -260,58 +283,61 @@ def _build_into(paths: Paths, man: pd.DataFrame, fp: str, staging: Path, workers
     workers = workers or os.cpu_count() or 1
     bar = tqdm(total=len(man), desc="documents", unit="doc", disable=progress_off(progress))
     use_pool = workers > 1 and todo and (len(todo) >= POOL_MIN_DOCS or len(kept) + len(cached) >= OVERLAP_MIN_CACHED)
-    pool = (
-        ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_watch_parent, initargs=(os.getpid(),))
-        if use_pool
-        else None
-    )
+    pool = None
+    if executor is None and use_pool:
+        pool = ProcessPoolExecutor(
+            max_workers=min(workers, len(todo)), initializer=_watch_parent, initargs=(os.getpid(),)
+        )
     # pyarrow reads and writes without the GIL, so tables are read and written in threads
     # while the main thread goes on (one thread only: a one-worker build stays serial)
     io = ThreadPoolExecutor(max_workers=min(workers, 4)) if workers > 1 else _Inline()
-    results: dict[str, DocResult] = {}
+    sink = _Sink(staging)
     try:
         # the pool starts on the new documents first; the rest is loaded meanwhile
-        done = pool.map(_run, todo, chunksize=_chunksize(len(todo), workers)) if pool else None
+        done = _map_chunks(executor or pool, todo, workers, local=executor is None) if todo else iter(())
         old = {t: io.submit(prev.table, t, kept) for t in DOC_TABLES} if kept else {}
         old_stats, old_counts = (prev.stats(kept), prev.counts()) if kept else (None, None)
         prepare_analysis()
         bar.update(len(kept))
         for doc_id, pkl in cached:
-            results[doc_id] = _load(pkl) or _run(jobs[doc_id])
+            sink.add(_load(pkl) or _run(jobs[doc_id]))
         bar.update(len(cached))
-        for job, res in zip(todo, done if pool else map(_run, todo)):
-            results[job[1]] = res
+        for job, res in zip(todo, done):
+            if executor is not None:  # its workers may not see this disk: the cache is written here
+                _save(job[-1], res)
+            sink.add(res)
             bar.update()
+        sink.close()
     finally:
         if pool:
             pool.shutdown()
     bar.close()
 
     order = man.doc_id.tolist()
-    fresh = [results[d] for d in order if d in results]
     # the new set is written beside the old one and swapped in whole: a reader never sees
     # new tables beside old ones, and a build stopped half-way leaves the old set intact
     with io:
         written = {}
-        for t, rows in DOC_TABLES.items():
-            new = to_arrow(frame(chain.from_iterable(getattr(r, rows) for r in fresh), t), t)
+        for t in DOC_TABLES:
+            new = sink.table(t)
             written[t] = io.submit(_assemble, t, [old[t].result(), new] if kept else [new], order, staging)
-        stats = pd.DataFrame(map(_doc_stats, fresh), columns=_DOC_STATS)
+        stats = sink.stats()
         if kept:
             stats = pd.concat([old_stats, stats]) if len(stats) else old_stats
         written["documents"] = io.submit(
             _assemble, "documents", [to_arrow(_documents(man, stats), "documents")], order, staging
         )
-        counts = SectionCounts.of(fresh)
-        if kept:
-            counts = SectionCounts.combine([old_counts, counts], order)
+        counts = SectionCounts.combine(([old_counts] if kept else []) + sink.counts, order)
         saved = io.submit(counts.save, staging / _COUNTS)
         for t, df in analyze(counts, k_cache=paths.cache / "k.json").items():
             written[t] = io.submit(_assemble, t, [to_arrow(df, t)], order, staging)
-        tables = {t: f.result() for t, f in written.items()}
-        pr = _plan_results(man, tables["targets"])
-        tables["plan_results"] = _assemble("plan_results", [to_arrow(pr, "plan_results")], order, staging)
+        del counts
+        for f in written.values():
+            f.result()
+        pr = _plan_results(man, pq.read_table(staging / "targets.parquet"))
+        _assemble("plan_results", [to_arrow(pr, "plan_results")], order, staging)
         saved.result()
+    tables = [*written, "plan_results"]
     # a rename keeps a file's size and time, so the stamps taken here hold after the swap
     stamps = {f"{t}.parquet": _stamp(staging / f"{t}.parquet") for t in tables}
     stamps[f".cache/{_COUNTS}"] = _stamp(staging / _COUNTS)
@@ -319,7 +345,70 @@ def _build_into(paths: Paths, man: pd.DataFrame, fp: str, staging: Path, workers
     (staging / _STATE).write_text(json.dumps(state), encoding="utf-8")
     _swap(paths, staging)
     _prune(paths.cache, set(keys.values()))
-    return Tables(tables)
+    # the tables are read back from disk when asked for, so a build of 10,000 documents does
+    # not hold them all in memory at its end
+    return Tables({t: paths.processed / f"{t}.parquet" for t in tables})
+
+
+def _map_chunks(executor: Executor | None, todo: list[tuple], workers: int, local: bool):
+    """Results of ``todo`` in order: on ``executor`` in chunks, or here, one at a time. A
+    local pool writes each cache entry in the worker; another executor's workers return
+    results only (their cache path is dropped from the job)."""
+    if executor is None:
+        return map(_run, todo)
+    jobs = todo if local else [job[:-1] + (None,) for job in todo]
+    size = _chunksize(len(jobs), workers)
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    return chain.from_iterable(executor.map(_run_chunk, chunks))
+
+
+#: Documents whose rows are held before they are written out as one row group: memory stays
+#: at this many documents' rows, whatever the size of the corpus.
+SINK_BATCH = 256
+
+
+class _Sink:
+    """Where the per-document results go as they arrive: their rows are written to Parquet
+    in row groups of ``SINK_BATCH`` documents, their section x term counts kept as sparse
+    matrices, the DocResults themselves dropped."""
+
+    def __init__(self, staging: Path):
+        self.dir, self.buffer, self.counts, self._stats = staging, [], [], []
+        self.writers: dict[str, pq.ParquetWriter] = {}
+
+    def add(self, res: DocResult) -> None:
+        self.buffer.append(res)
+        if len(self.buffer) >= SINK_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.buffer:
+            return
+        for t, rows in DOC_TABLES.items():
+            tb = to_arrow(frame(chain.from_iterable(getattr(r, rows) for r in self.buffer), t), t)
+            if t not in self.writers:
+                self.writers[t] = pq.ParquetWriter(self.dir / f"{t}.new.parquet", tb.schema)
+            self.writers[t].write_table(tb)
+        self._stats.extend(map(_doc_stats, self.buffer))
+        self.counts.append(SectionCounts.of(self.buffer))
+        self.buffer = []
+
+    def close(self) -> None:
+        self._flush()
+        for w in self.writers.values():
+            w.close()
+
+    def table(self, t: str) -> pa.Table:
+        """The new rows of table ``t`` (read back, then the file removed)."""
+        path = self.dir / f"{t}.new.parquet"
+        if not path.exists():
+            return to_arrow(frame([], t), t)
+        tb = pq.read_table(path)
+        path.unlink()
+        return tb
+
+    def stats(self) -> pd.DataFrame:
+        return pd.DataFrame(self._stats, columns=_DOC_STATS)
 
 
 def _plan_results(man: pd.DataFrame, targets: pa.Table) -> pd.DataFrame:
@@ -423,7 +512,7 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _assemble(table: str, parts: list[pa.Table], order: list[str], out_dir: Path) -> pa.Table:
     """One table from its parts (previous rows, new rows) in manifest order, written."""
-    tb = _in_order(pa.concat_tables(parts), order) if len(parts) > 1 else parts[0]
+    tb = _in_order(pa.concat_tables(parts) if len(parts) > 1 else parts[0], order)
     write_table(tb, table, out_dir)
     return tb
 

@@ -193,9 +193,11 @@ def cmd_report(args) -> int:
 
 def cmd_build(args) -> int:
     from analysis.build import build, summary
+    from analysis.executors import executor
     from analysis.store import Paths
 
-    tables = build(args.root, workers=args.workers, progress=not args.no_progress)
+    with executor(args.executor, args.workers) as ex:
+        tables = build(args.root, workers=args.workers, progress=not args.no_progress, executor=ex)
     print(f"wrote {len(tables)} tables to {Paths(Path(args.root)).processed}")
     print(summary(tables, Paths(Path(args.root)).processed / "documents.csv"))
     return 0
@@ -276,6 +278,13 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="data/raw + data/manifest.csv -> data/processed tables")
     b.add_argument("--root", default=".", help="project folder holding data/ (default: .)")
     b.add_argument("--workers", type=int, default=None, help="processes for per-document stages (default: cores)")
+    b.add_argument(
+        "--executor",
+        default="local",
+        metavar="local|dask[=ADDRESS]",
+        help="where new documents are processed: this machine (default), a Dask LocalCluster (dask), "
+        "or a running Dask cluster (dask=tcp://host:8786; needs the [cluster] extra)",
+    )
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
     b.set_defaults(func=cmd_build)
 

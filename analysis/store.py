@@ -104,14 +104,16 @@ def read_table(table: str, root: Path | str = ".") -> pd.DataFrame:
 
 class Tables(Mapping):
     """The tables of a build, by name; each is turned into a pandas frame (as
-    :func:`read_table` gives it) when first asked for, since a rebuild keeps them in Arrow."""
+    :func:`read_table` gives it) when first asked for, from Arrow or from its Parquet file
+    (a build hands back paths, so that its tables are not all held in memory at once)."""
 
-    def __init__(self, arrow: dict[str, pa.Table]):
+    def __init__(self, arrow: dict[str, pa.Table | Path]):
         self._arrow, self._frames = arrow, {}
 
     def __getitem__(self, table: str) -> pd.DataFrame:
         if table not in self._frames:
-            self._frames[table] = from_arrow(self._arrow[table], table)
+            tb = self._arrow[table]
+            self._frames[table] = from_arrow(pq.read_table(tb) if isinstance(tb, Path) else tb, table)
         return self._frames[table]
 
     def __iter__(self):

@@ -53,6 +53,43 @@ def test_parallel_build_equals_serial(synthetic, monkeypatch):
     assert serial["documents"].n_items.min() > 0
 
 
+def test_build_on_a_dask_local_cluster_equals_serial(synthetic, monkeypatch):
+    """`--executor dask`: the per-document stage on a LocalCluster of 2 worker processes, in
+    chunks of 2 documents, gives the tables of a serial build, and the cache written by this
+    process serves the next build (nothing is processed again)."""
+    import shutil
+
+    from analysis.executors import executor
+
+    shutil.rmtree(Paths(synthetic).processed, ignore_errors=True)
+    B.build(synthetic, workers=1, progress=False)
+    serial = tables_of(synthetic)
+    shutil.rmtree(Paths(synthetic).processed)
+    monkeypatch.setattr(B, "MAX_CHUNK", 2)
+    with executor("dask", workers=2) as ex:
+        assert type(ex).__module__.startswith("distributed")
+        B.build(synthetic, workers=2, progress=False, executor=ex)
+    clustered = tables_of(synthetic)
+    for t in serial:
+        pd.testing.assert_frame_equal(serial[t], clustered[t], obj=t)
+    calls = []
+    monkeypatch.setattr(B, "_run", lambda job: calls.append(job[1]))
+    (Paths(synthetic).processed / "sections.parquet").unlink()  # the previous build is not reused...
+    B.build(synthetic, workers=1, progress=False)
+    assert calls == []  # ...but every document comes from the cache entries written above
+
+
+def test_executor_names_are_checked():
+    from analysis.errors import UserError
+    from analysis.executors import executor
+
+    with pytest.raises(UserError, match="unknown executor 'spark'"):
+        with executor("spark"):
+            pass
+    with executor("local") as ex:
+        assert ex is None
+
+
 def test_unchanged_documents_come_from_the_cache(synthetic, monkeypatch):
     B.build(synthetic, workers=1, progress=False)
     calls = []

@@ -50,7 +50,13 @@ def _embed(X, seed: int) -> np.ndarray:
     dims = min(LSA_DIMS, X.shape[1] - 1, X.shape[0] - 1)
     if dims < 2:
         return normalize(X.toarray())
-    return normalize(TruncatedSVD(dims, random_state=seed).fit_transform(X))
+    svd = TruncatedSVD(dims, random_state=seed)
+    if X.shape[0] <= AGGLOMERATIVE_MAX:
+        return normalize(svd.fit_transform(X))
+    # the space is learnt from a seeded sample (4.6 s -> 0.4 s at 60,000 sections) and every
+    # section projected into it
+    idx = np.sort(np.random.default_rng(seed).choice(X.shape[0], AGGLOMERATIVE_MAX, replace=False))
+    return normalize(svd.fit(X[idx]).transform(X))
 
 
 def _tree(Z: np.ndarray) -> np.ndarray:
@@ -83,7 +89,7 @@ def silhouette_by_k(X, ks=K_RANGE, seed: int = 0, tree: np.ndarray | None = None
     sections (MiniBatchKMeans on the sample), so choosing k costs the same at any size.
     """
     from sklearn.cluster import MiniBatchKMeans
-    from sklearn.metrics import silhouette_score
+    from sklearn.metrics import pairwise_distances, silhouette_score
 
     Z = _embed(X, seed) if Z is None else Z
     if Z.shape[0] > AGGLOMERATIVE_MAX:
@@ -99,10 +105,11 @@ def silhouette_by_k(X, ks=K_RANGE, seed: int = 0, tree: np.ndarray | None = None
             return _labels(Z, k, seed, tree)
 
     ks = [k for k in ks if 2 <= k < Z.shape[0]]
+    dist = pairwise_distances(Z) if ks else None  # once for every k
     sil = []
     for k in ks:
         lab = labels_at(k)
-        sil.append(float(silhouette_score(Z, lab)) if len(set(lab)) > 1 else float("nan"))
+        sil.append(float(silhouette_score(dist, lab, metric="precomputed")) if len(set(lab)) > 1 else float("nan"))
     return pd.DataFrame({"k": ks, "silhouette": sil})
 
 
