@@ -38,7 +38,7 @@ from analysis.ingest.read import read_bytes, sha256_bytes
 from analysis.params import Interval, progress_off, validate_params
 from analysis.result import DocResult
 from analysis.schema import TABLES, frame, validate
-from analysis.store import Paths, Tables, from_arrow, to_arrow, write_table
+from analysis.store import Paths, Tables, from_arrow, rows_to_arrow, to_arrow, write_table
 
 __all__ = ["build", "summary", "code_fingerprint", "DOC_TABLES", "SUMMARY_ROWS"]
 
@@ -385,7 +385,7 @@ class _Sink:
         if not self.buffer:
             return
         for t, rows in DOC_TABLES.items():
-            tb = to_arrow(frame(chain.from_iterable(getattr(r, rows) for r in self.buffer), t), t)
+            tb = rows_to_arrow([row for r in self.buffer for row in getattr(r, rows)], t)
             if t not in self.writers:
                 self.writers[t] = pq.ParquetWriter(self.dir / f"{t}.new.parquet", tb.schema)
             self.writers[t].write_table(tb)

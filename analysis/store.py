@@ -19,7 +19,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from analysis.errors import UserError
-from analysis.schema import COLUMNS, arrow_schema, validate
+from analysis.schema import COLUMNS, TABLES, arrow_schema, validate
 
 __all__ = ["Paths", "Tables", "read_table", "to_arrow", "from_arrow", "write_table", "FORMULA_START"]
 
@@ -51,6 +51,31 @@ def to_arrow(df: pd.DataFrame, table: str) -> pa.Table:
     """A frame already validated (by :func:`frame`, :func:`validate` or the function that made
     it) as an Arrow table of the table's schema."""
     return pa.Table.from_pandas(df, schema=arrow_schema(table), preserve_index=False)
+
+
+def rows_to_arrow(rows: list[tuple], table: str) -> pa.Table:
+    """Row tuples in the table's column order as an Arrow table of its schema, without a
+    pandas frame in between (a build turns 60,000 sections into rows this way several times
+    faster), with the same checks as :func:`analysis.schema.validate`: every value fits its
+    column's type, and the key is never null or repeated.
+
+    Raises:
+        ValueError: a value of the wrong type, or a null or repeated key.
+    """
+    schema = arrow_schema(table)
+    columns = list(zip(*rows)) if rows else [()] * len(schema)
+    try:
+        tb = pa.Table.from_arrays(
+            [pa.array(col, type=f.type, from_pandas=True) for col, f in zip(columns, schema)], schema=schema
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise ValueError(f"table {table}: {exc}") from None
+    key = TABLES[table]["key"]
+    if tb.num_rows and any(tb[c].null_count for c in key):
+        raise ValueError(f"table {table}: null in key {key}")
+    if tb.num_rows and tb.group_by(key).aggregate([]).num_rows < tb.num_rows:
+        raise ValueError(f"table {table}: duplicate key {key}")
+    return tb
 
 
 def from_arrow(tb: pa.Table, table: str) -> pd.DataFrame:

@@ -244,3 +244,18 @@ def test_tables_changed_since_the_last_build_are_not_trusted(synthetic, tmp_path
     assert B._Previous.find(Paths(root), B.code_fingerprint()) is None
     B.build(root, workers=1, progress=False)
     assert_as_built_from_scratch(root)
+
+
+def test_rows_to_arrow_checks_like_validate():
+    """Rows go straight to Arrow in the build; a repeated key or a value of the wrong type is
+    still an error, and the result equals the pandas route."""
+    from analysis.schema import frame
+    from analysis.store import rows_to_arrow, to_arrow
+
+    rows = [("d:1", "d", "养老", 2.0, 0.5, True, False, "v1"), ("d:1", "d", "救助", 1.0, 0.25, False, False, "v1")]
+    assert rows_to_arrow(rows, "section_themes").equals(to_arrow(frame(rows, "section_themes"), "section_themes"))
+    with pytest.raises(ValueError, match="duplicate key"):
+        rows_to_arrow(rows + rows[:1], "section_themes")
+    with pytest.raises(ValueError, match="section_themes"):
+        rows_to_arrow([("d:1", "d", "养老", "high", 0.5, True, False, "v1")], "section_themes")
+    assert rows_to_arrow([], "section_themes").num_rows == 0

@@ -121,8 +121,14 @@ def _unit_map() -> dict[str, tuple[str, str]]:
 
 
 @functools.lru_cache(maxsize=None)
-def _rules():
-    return [(reason, where, re.compile(rx)) for reason, where, rx in resources.rows("quantity_rules.tsv")]
+@functools.lru_cache(maxsize=None)
+def _rules() -> dict[str, re.Pattern[str]]:
+    """The rules of ``quantity_rules.tsv`` that drop a number, one alternation per place they
+    look at (before, after, span): a number is dropped when any rule matches."""
+    by_where: dict[str, list[str]] = {}
+    for _reason, where, rx in resources.rows("quantity_rules.tsv"):
+        by_where.setdefault(where, []).append(f"(?:{rx})")
+    return {where: re.compile("|".join(rxs)) for where, rxs in by_where.items()}
 
 
 def _money_nouns() -> tuple[str, ...]:
@@ -171,13 +177,8 @@ def find_quantities(text: str) -> list[Quantity]:
                 continue
         else:
             unit_n, cls = unit_map[unit]
-        before, after = text[max(0, m.start() - 4) : m.start()], text[end : end + 4]
-        if any(
-            (where == "before" and rx.search(before))
-            or (where == "after" and rx.search(after))
-            or (where == "span" and rx.search(m.group(0)))
-            for _, where, rx in rules
-        ):
+        around = {"before": text[max(0, m.start() - 4) : m.start()], "after": text[end : end + 4], "span": m.group(0)}
+        if any(rx.search(around[where]) for where, rx in rules.items()):
             continue
         # a digit glued to a preceding digit run is not a separate number (dates already masked)
         if m.start() > 0 and text[m.start() - 1].isdigit():
@@ -397,8 +398,8 @@ CONTEXT_MAX = 400
 
 def _marks(rx: re.Pattern[str], text: str) -> tuple[list[int], list[int]]:
     """Starts and ends of the (one-character) matches of ``rx`` in ``text``."""
-    found = [(m.start(), m.end()) for m in rx.finditer(text)]
-    return [a for a, _ in found], [b for _, b in found]
+    starts = [m.start() for m in rx.finditer(text)]
+    return starts, [a + 1 for a in starts]
 
 
 def _last_before(marks: tuple[list[int], list[int]], pos: int) -> int:

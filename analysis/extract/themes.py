@@ -179,7 +179,9 @@ def classify_records(sections, leaves_only: bool = True, tokens: dict[str, list[
             for k, n in title_counts[pid].items():
                 anc[k] = anc.get(k, 0) + n
         scores = score_counts(title_counts[r.section_id], anc, body_counts[r.section_id])
-        best = max(scores, key=lambda t: (scores[t], -THEMES.index(t)))
+        # scores are in THEMES order and max keeps the first of equals: a tie goes to the
+        # theme listed first in the codebook
+        best = max(scores, key=scores.__getitem__)
         top = scores[best]
         primary = best if top >= MIN_SCORE else UNCLASSIFIED
         total = sum(scores.values()) or 1.0

@@ -247,22 +247,25 @@ def scan(text: str) -> Cleaned:
         removed.add(i)
 
     rules = _boilerplate()
+    # a body line is only tried against the rules that apply anywhere (the edge rules, most
+    # of the file, cannot match it); both lists keep the file's order, the first match wins
+    tail_rules = [(kind, rx) for kind, scope, rx in rules if scope == "tail"]
+    edge_rules = [(kind, scope, rx) for kind, scope, rx in rules if scope != "tail"]
+    anywhere_rules = [r for r in edge_rules if r[1] == "anywhere"]
     tail_from = len(lines) * 2 // 3
     for n, i in enumerate(content):
         if i in removed:
             continue
         s = lines[i].stripped
-        tail = next((kind for kind, scope, rx in rules if scope == "tail" and i >= tail_from and rx.fullmatch(s)), None)
+        tail = next((kind for kind, rx in tail_rules if rx.fullmatch(s)), None) if i >= tail_from else None
         if tail:
             for j in content[n:]:
                 if j not in removed:
                     spans.append(_line_span(lines, j, tail, "removed"))
                     removed.add(j)
             break
-        for kind, scope, rx in rules:
-            if scope == "tail":
-                continue
-            if (scope == "anywhere" or is_edge(i)) and rx.fullmatch(s):
+        for kind, _scope, rx in edge_rules if is_edge(i) else anywhere_rules:
+            if rx.fullmatch(s):
                 spans.append(_line_span(lines, i, kind, "parsed" if kind == "metadata" else "removed"))
                 removed.add(i)
                 if kind == "metadata":
