@@ -214,3 +214,49 @@ def test_text_without_numbering_is_one_preamble_and_flagged():
     res = process("这是一段没有编号的说明文字。它很短。\n第二段也没有编号。\n".encode(), "plain", "plain.txt")
     assert res.sections.level.tolist() == [0]
     assert "no_outline" in set(res.quality_issues.kind)
+
+
+def test_an_annex_is_a_part_of_its_own_with_its_own_numbering():
+    """一、 二、 (with 1. items), then 附件 / its title / 1. 2.: the annex is a third top-level
+    part titled by the line after it, and its 1. 2. are its items, not the last part's.
+    附件 inside a sentence, and the footer's 附件: list, stay text."""
+    text = (
+        "2030年某市政府工作报告\n\n"
+        "一、过去一年工作回顾\n"
+        "1.民生持续改善。新增床位2000张。\n"
+        "二、今年重点工作\n"
+        "1.办好民生实事。附件所列事项按期完成。\n"
+        "附件:1.民生实事清单\n"
+        "附件\n"
+        "2030年市级民生实事\n"
+        "1.新增养老床位500张。\n"
+        "2.改造老旧小区30个。\n"
+    )
+    assert shape(text) == [
+        (1, "一、", "过去一年工作回顾"),
+        (2, "1.", "民生持续改善"),
+        (1, "二、", "今年重点工作"),
+        (2, "1.", "办好民生实事"),
+        (1, "附件", "2030年市级民生实事"),
+        (2, "1.", "新增养老床位500张"),
+        (2, "2.", "改造老旧小区30个"),
+    ]
+    s = outline(text)
+    assert "附件:1.民生实事清单" in s[s.title == "办好民生实事"].text.iloc[0]
+
+
+def test_numbered_annexes_follow_each_other():
+    """附件1 and 附件2 with (一) items: two annex parts in sequence, no numbering issue."""
+    text = (
+        "某市工作要点\n\n一、总体要求\n坚持稳中求进。\n二、重点任务\n做好民生工作。\n"
+        "附件1\n重点项目表\n(一)养老项目。\n(二)救助项目。\n附件2\n责任分工\n(一)民政局。\n"
+    )
+    res = parse_text(text, "t")
+    s = res.sections
+    annexes = s[s.label_raw.str.startswith("附件")]
+    assert annexes[["level", "label_raw", "title"]].values.tolist() == [
+        [1, "附件1", "重点项目表"],
+        [1, "附件2", "责任分工"],
+    ]
+    assert s[s.level == 2].label_raw.tolist()[-3:] == ["(一)", "(二)", "(一)"]
+    assert not [i for i in res.issues if i.kind == "numbering_out_of_sequence"]

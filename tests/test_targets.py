@@ -202,3 +202,17 @@ def test_listed_values_are_bound_to_their_listed_subjects():
         [870.0, "城市特困人员基本生活标准"],
         [1460.0, "农村特困人员基本生活标准"],
     ]
+
+
+@pytest.mark.parametrize(
+    "sentence,indicator",
+    [
+        ("粮食产量首次跃上1.4万亿斤新台阶。", "粮食产量"),
+        ("地区生产总值突破10万亿元大关。", "地区生产总值"),
+        ("建设50家养老服务网点。", "养老服务网点"),  # a noun after the number still names it
+    ],
+)
+def test_a_level_reached_is_not_what_is_counted(sentence, indicator):
+    """新台阶, 大关 … after a number name the level reached (resources/target_cues.tsv,
+    milestone): the indicator is the phrase before the number, without 跃上 or 突破."""
+    assert targets(sentence).indicator.tolist() == [indicator]

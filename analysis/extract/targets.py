@@ -358,6 +358,8 @@ def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
         use_right = bool(r) and verbal
     else:
         use_right = bool(r) and _CJK_START.match(r) is not None
+    if use_right and l_phrase and r.lstrip("新").startswith(tuple(_cues("milestone"))):
+        use_right = False  # 跃上1.4万亿斤新台阶: what reached the level is on the left
     phrase = r if use_right else (l_phrase or r)
     if base and base not in phrase:
         phrase = f"{phrase}({base.rstrip('的')})"

@@ -263,6 +263,9 @@ def _title(p: _Para, issues: list[Span]) -> str:
     return s[:cut].strip()
 
 
+#: The style of an annex part (附件1): top level, its own numbering nested under it.
+ANNEX = "annex"
+
 #: The style of a part heading printed without a numeral (2026年重点工作).
 UNNUMBERED_PART = "unnumbered_part"
 #: Numbered styles that make a document's parts numbered ones.
@@ -414,6 +417,11 @@ class _Builder:
             m = p.marker
             if m is not None and not self.stack and m.role == "list" and self._heading_ahead(k):
                 m = p.marker = None  # a list line before the first heading is preamble
+            if m is not None and m.role == ANNEX:
+                if p.standalone and self.stack:
+                    self._open_annex(p, m)
+                    continue
+                m = p.marker = None  # 附件 in a sentence, or before any part: text
             if m is not None:
                 self._open(p, m.style, m.label, m.num, m.variant, self._close_from(m))
                 continue
@@ -436,6 +444,13 @@ class _Builder:
                 pre.paras.append(p)
         self._lead_items()
         return self.nodes
+
+    def _open_annex(self, p: _Para, m: _Marker) -> None:
+        """An annex closes every open node and starts a new numbering scope: the styles
+        seen in the body are forgotten, so the annex's 一、 or 1. nest under it."""
+        self.rank, self.first_parent = {ANNEX: -1}, {ANNEX: None}
+        self.last_of_style, self.continuing = {}, {}
+        self._open(p, ANNEX, m.label, m.num, m.variant if m.num is not None else "unnumbered", 0)
 
     def _lead_items(self) -> None:
         """Unnumbered paragraphs opening with a short lead sentence become items when all
