@@ -155,6 +155,7 @@ class _Previous:
 
     keys: dict[str, str]
     paths: Paths
+    manifest: str = ""
 
     @classmethod
     def find(cls, paths: Paths, fp: str) -> "_Previous | None":
@@ -164,7 +165,7 @@ class _Previous:
                 return None
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return cls(state["docs"], paths)
+        return cls(state["docs"], paths, state.get("manifest", ""))
 
     def table(self, table: str, kept: list[str]) -> pa.Table:
         """The rows of the ``kept`` documents in a per-document table."""
@@ -280,6 +281,18 @@ def _build_into(
         else:
             todo.append(job)
 
+    manifest_sha = sha256_bytes(paths.manifest.read_bytes())
+    if (
+        prev
+        and not todo
+        and not cached
+        and list(prev.keys.items()) == list(keys.items())
+        and prev.manifest == manifest_sha
+    ):
+        # nothing changed since the last build (documents, manifest, code): its tables stand
+        log.info("nothing changed since the last build; the tables in %s are up to date", paths.processed)
+        return Tables({t: paths.processed / f"{t}.parquet" for t in [*TABLES]})
+
     workers = workers or os.cpu_count() or 1
     bar = tqdm(total=len(man), desc="documents", unit="doc", disable=progress_off(progress))
     use_pool = workers > 1 and todo and (len(todo) >= POOL_MIN_DOCS or len(kept) + len(cached) >= OVERLAP_MIN_CACHED)
@@ -341,7 +354,7 @@ def _build_into(
     # a rename keeps a file's size and time, so the stamps taken here hold after the swap
     stamps = {f"{t}.parquet": _stamp(staging / f"{t}.parquet") for t in tables}
     stamps[f".cache/{_COUNTS}"] = _stamp(staging / _COUNTS)
-    state = {"fingerprint": fp, "docs": keys, "files": stamps}
+    state = {"fingerprint": fp, "docs": keys, "files": stamps, "manifest": manifest_sha}
     (staging / _STATE).write_text(json.dumps(state), encoding="utf-8")
     _swap(paths, staging)
     _prune(paths.cache, set(keys.values()))

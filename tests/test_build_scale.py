@@ -259,3 +259,26 @@ def test_rows_to_arrow_checks_like_validate():
     with pytest.raises(ValueError, match="section_themes"):
         rows_to_arrow([("d:1", "d", "养老", "high", 0.5, True, False, "v1")], "section_themes")
     assert rows_to_arrow([], "section_themes").num_rows == 0
+
+
+def test_a_build_with_nothing_changed_leaves_the_tables_alone(synthetic):
+    """Same documents, manifest and code: the tables are not rewritten (a report's build
+    step costs seconds); a manifest edit that changes no document still reaches them."""
+    B.build(synthetic, workers=1, progress=False)
+    processed = Paths(synthetic).processed
+    before = {p.name: p.stat().st_mtime_ns for p in processed.glob("*.parquet")}
+    tables = B.build(synthetic, workers=1, progress=False)
+    assert {p.name: p.stat().st_mtime_ns for p in processed.glob("*.parquet")} == before
+    assert len(tables) == len(TABLES) and len(tables["documents"]) == 12
+    man = Paths(synthetic).manifest
+    original = man.read_text(encoding="utf-8")
+    first = pd.read_csv(man, dtype=str).doc_id.iloc[0]
+    try:
+        df = pd.read_csv(man, dtype=str, keep_default_na=False)
+        df.loc[0, "title_zh"] = "改过的标题"
+        df.to_csv(man, index=False)
+        B.build(synthetic, workers=1, progress=False)
+        docs = pd.read_parquet(processed / "documents.parquet").set_index("doc_id")
+        assert docs.loc[first, "title_zh"] == "改过的标题"
+    finally:
+        man.write_text(original, encoding="utf-8")
