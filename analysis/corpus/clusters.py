@@ -56,7 +56,8 @@ def _embed(X, seed: int) -> np.ndarray:
     # the space is learnt from a seeded sample (4.6 s -> 0.4 s at 60,000 sections) and every
     # section projected into it
     idx = np.sort(np.random.default_rng(seed).choice(X.shape[0], AGGLOMERATIVE_MAX, replace=False))
-    return normalize(svd.fit(X[idx]).transform(X))
+    # float32: 300,000 sections x 100 dimensions take 120 MB instead of 240
+    return normalize(svd.fit(X[idx]).transform(X).astype(np.float32))
 
 
 def _tree(Z: np.ndarray) -> np.ndarray:

@@ -27,7 +27,7 @@ def doc_similarity(doc_ids: list[str], term_lists: list[list[str]]) -> pd.DataFr
 
 #: Rows of the similarity matrix computed at a time above SIMILARITY_ALL_PAIRS_MAX documents,
 #: so memory stays at block x documents instead of documents squared.
-_SIMILARITY_BLOCK = 1024
+_SIMILARITY_BLOCK = 512
 #: Document vectors share most of their vocabulary, so a dense BLAS product is many times
 #: faster than a sparse one (0.7 s against 12 s for 4,000 synthetic documents); it is used
 #: while the dense documents x terms matrix fits in this many bytes.
