@@ -131,3 +131,11 @@ def test_plans_against_results_keep_their_size_at_any_number_of_links(tmp_path, 
         assert sum(p.get_width() for p in fig.axes[0].patches) == n_links
     else:
         assert len(ticks) == n_links and all(t.startswith("养老床位(天津市 20") for t in ticks)
+
+
+def test_axis_numbers_read_as_a_chinese_reader_writes_them():
+    """Large values in 万亿, 亿, 万, never in scientific notation (国内生产总值 in 元)."""
+    from analysis.publish.plots import _zh_number
+
+    assert [_zh_number(v) for v in (1.5e14, 1.2e8, 6.3e5, 5.5)] == ["150万亿", "1.2亿", "63万", "5.5"]
+    assert "e+" not in _zh_number(2.5e16)

@@ -52,7 +52,8 @@ KIND_BY_GENRE = {
 }
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_CN = "[零〇一二两三四五六七八九十百千万亿]+"
+# with a decimal part: 六点七 (百分之六点七 in the older reports)
+_CN = "[零〇一二两三四五六七八九十百千万亿]+(?:点[零〇一二三四五六七八九]+)?"
 _MAGNITUDE = re.compile("[十百千万亿]")
 _DELIM = re.compile(r"[,;:!?。;\n]")
 _SENT = re.compile(r"[。;!?\n]")
@@ -121,7 +122,6 @@ def _unit_map() -> dict[str, tuple[str, str]]:
 
 
 @functools.lru_cache(maxsize=None)
-@functools.lru_cache(maxsize=None)
 def _rules() -> dict[str, re.Pattern[str]]:
     """The rules of ``quantity_rules.tsv`` that drop a number, one alternation per place they
     look at (before, after, span): a number is dropped when any rule matches."""
@@ -151,7 +151,7 @@ def find_quantities(text: str) -> list[Quantity]:
         if m.group("pct"):
             num = m.group("pctnum")
             v = float(num) if num[0].isdigit() else cn_number(num)
-            if v is not None and (num[0].isdigit() or _MAGNITUDE.search(num)):
+            if v is not None and (num[0].isdigit() or _MAGNITUDE.search(num) or "点" in num):
                 out.append(Quantity(m.start(), m.end(), v, "%", "percent", m.group(0)))
             continue
         num, mult, unit = m.group("num"), m.group("mult"), m.group("unit")

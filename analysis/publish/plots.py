@@ -668,10 +668,11 @@ def theme_shares_over_time(shares: pd.DataFrame, documents: pd.DataFrame, source
 
 
 def _zh_number(v: float, _pos=None) -> str:
-    """An axis number as a Chinese reader writes it: 1.2亿, 63万, 5.5."""
-    for size, word in ((1e8, "亿"), (1e4, "万")):
+    """An axis number as a Chinese reader writes it: 150万亿, 1.2亿, 63万, 5.5 (never 1.5e+06亿)."""
+    for size, word in ((1e12, "万亿"), (1e8, "亿"), (1e4, "万")):
         if abs(v) >= size:
-            return f"{v / size:,.4g}{word}"
+            x = v / size
+            return f"{x:,.0f}{word}" if abs(x) >= 1000 else f"{x:,.4g}{word}"
     return f"{v:,.4g}"
 
 
