@@ -95,6 +95,7 @@ def test_report_smoke_runs_every_notebook(report):
     assert set(run["inputs"]) == {"wuhan-2018", "suqian-2018q1", "jingdezhen-2021", "tianjin-2012", "jiangsu-2014"}
     assert run["packages"]["matplotlib"] >= "3.11"
     index = (out / "index.html").read_text(encoding="utf-8")
+    assert "民政工作要点比较 · 报告" in index and "✔ 完成" in index and "<th>报告</th>" in index  # Chinese by default
     for r in run["reports"]:
         assert f'href="{r["name"]}.html"' in index
         page = (out / f"{r['name']}.html").read_text(encoding="utf-8")
@@ -165,6 +166,8 @@ def test_a_parameter_on_the_command_line_changes_the_report(tmp_path):
     assert run["reports"][0]["parameters"] == {"k": 10, "min_df": 2, "seed": 0, "lang": "en"}
     page = (out / "section_clusters.html").read_text(encoding="utf-8")
     assert "k = <strong>10</strong>" in page and "How many clusters?" in page and "聚类数" not in page
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "reports" in index and "✔ ok" in index and "<th>report</th>" in index
     svg = next((out / "figures").glob("section_clusters-k10-*-silhouette.svg")).read_text(encoding="utf-8")
     assert "Silhouette of the section clustering" in svg
 

@@ -236,10 +236,19 @@ def _embed_cjk_font(out: Path) -> None:
 
 
 def _index(out: Path, jobs: list[Job], started: str, seconds: float) -> None:
+    """``index.html``: every report with its parameters, status and run time, in the run's
+    language (the ``lang`` parameter, Chinese by default)."""
+    from analysis.publish.labels import text
+
+    lang = next((j.parameters["lang"] for j in jobs if j.parameters.get("lang") in ("zh", "en")), "zh")
     rows = []
     for j in jobs:
         params = ", ".join(f"{k}={v}" for k, v in j.parameters.items())
-        status = "✔ ok" if j.status == "ok" else f"✘ {html.escape(j.status)}: {html.escape(j.error)}"
+        status = (
+            text("index.ok", lang)
+            if j.status == "ok"
+            else f"{text('index.failed', lang)}: {html.escape(j.status)}: {html.escape(j.error)}"
+        )
         link = f'<a href="{j.name}.html">{j.name}</a>' if (out / f"{j.name}.html").exists() else j.name
         rows.append(
             f"<tr class='{j.status}'><td>{link}</td><td><code>{html.escape(params)}</code></td>"
@@ -247,15 +256,18 @@ def _index(out: Path, jobs: list[Job], started: str, seconds: float) -> None:
             f"<td><a href='notebooks/{j.name}.ipynb'>ipynb</a></td></tr>"
         )
     failed = sum(j.status != "ok" for j in jobs)
-    page = f"""<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>minzheng reports {started[:10]}</title>
+    title = text("index.title", lang)
+    summary = text(
+        "index.summary", lang, started=html.escape(started), seconds=f"{seconds:.0f}", n=len(jobs), failed=failed
+    )
+    headers = "".join(f"<th>{h}</th>" for h in text("index.headers", lang).split("|"))
+    page = f"""<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title} {started[:10]}</title>
 <style>body{{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em;max-width:70em}}
 table{{border-collapse:collapse}}td,th{{padding:.35em .8em;border-bottom:1px solid #ddd;text-align:left}}
 tr.failed td{{color:#b00}}code{{font-size:.9em}}</style></head><body>
-<h1>民政 work plans, compared — reports</h1>
-<p>Run started {html.escape(started)}, {seconds:.0f} s, {len(jobs)} reports, {failed} failed.
-Figures (PNG 200 dpi and SVG) are in <a href="figures/">figures/</a>; parameters, input hashes and
-package versions in <a href="run.json">run.json</a>.</p>
-<table><tr><th>report</th><th>parameters</th><th>status</th><th>run time</th><th>charts</th><th>notebook</th></tr>
+<h1>{title}</h1>
+<p>{summary}</p>
+<table><tr>{headers}</tr>
 {"".join(rows)}</table></body></html>"""
     (out / "index.html").write_text(page, encoding="utf-8")
 
