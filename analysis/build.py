@@ -288,16 +288,11 @@ def _build_into(
             todo.append(job)
 
     manifest_sha = sha256_bytes(paths.manifest.read_bytes())
-    if (
-        prev
-        and not todo
-        and not cached
-        and list(prev.keys.items()) == list(keys.items())
-        and prev.manifest == manifest_sha
-    ):
+    # the same keys in the same order mean every document is kept (none to process or load)
+    if prev and list(prev.keys.items()) == list(keys.items()) and prev.manifest == manifest_sha:
         # nothing changed since the last build (documents, manifest, code): its tables stand
         log.info("nothing changed since the last build; the tables in %s are up to date", paths.processed)
-        return Tables({t: paths.processed / f"{t}.parquet" for t in [*TABLES]})
+        return _on_disk(paths)
 
     workers = workers or os.cpu_count() or 1
     bar = tqdm(total=len(man), desc="documents", unit="doc", disable=progress_off(progress))
@@ -361,9 +356,8 @@ def _build_into(
         pr = _plan_results(man, pq.read_table(staging / "targets.parquet"))
         _assemble("plan_results", [to_arrow(pr, "plan_results")], order, staging)
         saved.result()
-    tables = [*written, "plan_results"]
     # a rename keeps a file's size and time, so the stamps taken here hold after the swap
-    stamps = {f"{t}.parquet": _stamp(staging / f"{t}.parquet") for t in tables}
+    stamps = {f"{t}.parquet": _stamp(staging / f"{t}.parquet") for t in [*written, "plan_results"]}
     stamps[f".cache/{_COUNTS}"] = _stamp(staging / _COUNTS)
     state = {"fingerprint": fp, "docs": keys, "files": stamps, "manifest": manifest_sha}
     (staging / _STATE).write_text(json.dumps(state), encoding="utf-8")
@@ -371,7 +365,14 @@ def _build_into(
     _prune(paths.cache, set(keys.values()))
     # the tables are read back from disk when asked for, so a build of 10,000 documents does
     # not hold them all in memory at its end
-    return Tables({t: paths.processed / f"{t}.parquet" for t in tables})
+    return _on_disk(paths)
+
+
+def _on_disk(paths: Paths) -> Tables:
+    """The built tables, each read from its Parquet file when first asked for (a corpus
+    without a section to cluster has no cluster tables)."""
+    files = {t: paths.processed / f"{t}.parquet" for t in TABLES}
+    return Tables({t: f for t, f in files.items() if f.exists()})
 
 
 def _map_chunks(executor: Executor | None, todo: list[tuple], workers: int, local: bool):
