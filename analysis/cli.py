@@ -14,6 +14,8 @@ import os
 import re
 import sys
 import traceback
+import unicodedata
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,9 +34,9 @@ __all__ = ["main", "run"]
 
 
 def _jsonable(v):
-    import pandas as pd
-
-    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+    # pandas is only consulted when it is loaded: the single-file commands print row tuples
+    pd = sys.modules.get("pandas")
+    if v is None or (pd is not None and v is pd.NA) or (isinstance(v, float) and math.isnan(v)):
         return None
     if hasattr(v, "item"):
         return v.item()
@@ -43,6 +45,37 @@ def _jsonable(v):
 
 def _records(df: pd.DataFrame) -> list[dict]:
     return [{k: _jsonable(v) for k, v in r.items()} for r in df.to_dict("records")]
+
+
+def _row_records(rows: list) -> list[dict]:
+    """Row tuples as JSON objects, as :func:`_records` gives the same rows as a frame."""
+    return [{k: _jsonable(v) for k, v in r._asdict().items()} for r in rows]
+
+
+def _width(s: str) -> int:
+    """Columns ``s`` takes in a terminal: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _print_table(columns: list[str], rows: list[tuple], max_width: int = 40) -> None:
+    """Rows as aligned text columns (cells cut at ``max_width`` with …), right-aligned like a
+    frame's ``to_string``; CJK characters count two columns, so Chinese cells line up."""
+
+    def cut(s: str) -> str:
+        if _width(s) <= max_width:
+            return s
+        out, w = "", 0
+        for c in s:
+            w += _width(c)
+            if w > max_width - 1:
+                return out + "…"
+            out += c
+        return out
+
+    cells = [[cut("" if v is None else str(v)) for v in r] for r in rows]
+    widths = [max([_width(c)] + [_width(r[j]) for r in cells]) for j, c in enumerate(columns)]
+    for r in [list(columns), *cells]:
+        print(" ".join(" " * (w - _width(v)) + v for v, w in zip(r, widths)))
 
 
 def _read_file(path: str) -> tuple[bytes, str]:
@@ -70,23 +103,23 @@ def _one_file(path: str) -> DocResult:
 
 
 def _print_outline(res: DocResult) -> None:
-    s = res.sections
-    for r in s.itertuples():
+    s = res.section_rows
+    for r in s:
         indent = "  " * max(r.level - 1, 0)
         label = r.label_raw or ("·" if r.level else "")
-        print(f"{r.section_id:<24} {indent}{label} {r.title}".rstrip())
-    n = res.quality_issues
+        print(f"{r.section_id:<24} {indent}{label} {r.title or ''}".rstrip())
+    kinds = Counter(r.kind for r in res.issue_rows).most_common()
+    levels = Counter(min(r.level, 3) for r in s)
     print(
-        f"-- {int((s.level == 1).sum())} parts, {int((s.level == 2).sum())} items, "
-        f"{int((s.level >= 3).sum())} sub-items; {len(n)} quality issues"
-        + (f" ({', '.join(f'{k} {v}' for k, v in n.kind.value_counts().items())})" if len(n) else "")
+        f"-- {levels[1]} parts, {levels[2]} items, {levels[3]} sub-items; {len(res.issue_rows)} quality issues"
+        + (f" ({', '.join(f'{k} {v}' for k, v in kinds)})" if kinds else "")
     )
 
 
 def cmd_outline(args) -> int:
     res = _one_file(args.file)
     if args.json:
-        print(json.dumps({"sections": _records(res.sections)}, ensure_ascii=False, indent=1))
+        print(json.dumps({"sections": _row_records(res.section_rows)}, ensure_ascii=False, indent=1))
     else:
         _print_outline(res)
     return 0
@@ -96,7 +129,8 @@ def cmd_themes(args) -> int:
     res = _one_file(args.file)
     from analysis.extract.themes import codebook_version, section_listing  # loaded with the pipeline
 
-    rows = section_listing(res.sections, res.themes_all, set(res.section_themes.section_id))
+    leaf = [r for r in res.leaf_theme_rows if r.is_primary]
+    rows = section_listing(res.section_rows, res.theme_rows, {r.section_id for r in leaf})
     if args.json:
         print(json.dumps({"sections": rows, "codebook_version": codebook_version()}, ensure_ascii=False, indent=1))
         return 0
@@ -105,41 +139,41 @@ def cmd_themes(args) -> int:
         extra = f"  (also {', '.join(x['secondary'])})" if x["secondary"] else ""
         mark = "" if x["is_leaf"] else "  [own text]"
         print(f"{x['section_id']:<24} {indent}{x['title'][:24]:<26} {x['theme_id']} {x['score']:.1f}{extra}{mark}")
-    leaf = res.section_themes[res.section_themes.is_primary]
     print(
-        f"-- {len(leaf)} leaf sections, {int((leaf.theme_id == 'unclassified').sum())} unclassified; "
+        f"-- {len(leaf)} leaf sections, {sum(r.theme_id == 'unclassified' for r in leaf)} unclassified; "
         f"codebook {codebook_version()}"
     )
     return 0
 
 
-def cmd_targets(args) -> int:
-    import pandas as pd
+def _number(v) -> str:
+    return "" if v is None or v != v else f"{v:,.10g}"  # v != v: NaN
 
+
+def cmd_targets(args) -> int:
     res = _one_file(args.file)
-    t = res.targets
+    t = res.target_rows
     if args.json:
-        print(json.dumps({"targets": _records(t)}, ensure_ascii=False, indent=1))
+        print(json.dumps({"targets": _row_records(t)}, ensure_ascii=False, indent=1))
         return 0
-    if t.empty:
+    if not t:
         print("-- no quantities found")
         return 0
-    show = t.assign(
-        value=t.value.map(lambda v: f"{v:,.10g}"),
-        **{"from": t.value_from.map(lambda v: "" if pd.isna(v) else f"{v:,.10g}")},
-        section=t.section_id.str.split(":").str[1],
-    )[["section", "raw", "value", "from", "unit", "comparator", "kind", "indicator", "verb", "commitment"]]
-    with pd.option_context("display.max_rows", None, "display.max_colwidth", 30, "display.width", 200):
-        print(show.fillna("").to_string(index=False))
-    print(
-        f"-- {len(t)} quantities: {int((t.kind == 'target').sum())} targets, {int((t.kind == 'actual').sum())} actual"
+    columns = ["section", "raw", "value", "from", "unit", "comparator", "kind", "indicator", "verb", "commitment"]
+    _print_table(
+        columns,
+        [
+            (r.section_id.split(":")[1], r.raw, _number(r.value), _number(r.value_from), r.unit, r.comparator)
+            + (r.kind, r.indicator, r.verb, r.commitment)
+            for r in t
+        ],
     )
+    kinds = Counter(r.kind for r in t)
+    print(f"-- {len(t)} quantities: {kinds['target']} targets, {kinds['actual']} actual")
     return 0
 
 
 def cmd_plan_results(args) -> int:
-    import pandas as pd
-
     from analysis.corpus.plan_results import link
 
     plan, result = _one_file(args.plan), _one_file(args.result)
@@ -154,9 +188,13 @@ def cmd_plan_results(args) -> int:
         out = reported.drop(columns=["target_id", "actual_id", "indicator_similarity"])
         print(json.dumps({"year": year, "links": _records(out)}, ensure_ascii=False, indent=1))
         return 0
-    show = reported[["indicator", "target_comparator", "target_value", "target_unit", "actual_value", "met"]]
-    with pd.option_context("display.max_rows", None, "display.max_colwidth", 30, "display.width", 200):
-        print(show.to_string(index=False) if len(show) else "-- no target of the plan is reported on")
+    columns = ["indicator", "target_comparator", "target_value", "target_unit", "actual_value", "met"]
+    if len(reported):
+        show = reported[columns].astype(object).where(reported[columns].notna(), None)
+        numeric = {"target_value", "actual_value"}
+        _print_table(columns, [[_number(v) if c in numeric else v for c, v in zip(columns, r)] for r in show.values])
+    else:
+        print("-- no target of the plan is reported on")
     counts = reported.met.value_counts()
     print(
         f"-- {len(links)} targets for {year}; {len(reported)} reported on "

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis.ingest.read import Decoded
 from analysis.schema import frame, leaf_ids, row_type
+
+if TYPE_CHECKING:  # the frames are made (and pandas loaded) when first asked for
+    import pandas as pd
 
 __all__ = ["DocResult"]
 

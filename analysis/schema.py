@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from collections import namedtuple
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pyarrow as pa
+# pandas and pyarrow are imported where a frame or an Arrow schema is made: a single-file
+# command (`minzheng outline`) works on row tuples and answers without loading them
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 __all__ = [
     "MANIFEST_COLUMNS",
@@ -294,6 +298,8 @@ TABLES: dict[str, dict] = {
 
 def empty(table: str) -> pd.DataFrame:
     """A zero-row frame with the table's columns and dtypes."""
+    import pandas as pd
+
     cols = TABLES[table]["columns"]
     return pd.DataFrame({c: pd.Series(dtype=COLUMNS[c][0]) for c in cols})
 
@@ -334,6 +340,8 @@ def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:
 
 def describe(table: str) -> pd.DataFrame:
     """The schema of a table as a readable frame (column, dtype, description)."""
+    import pandas as pd
+
     return pd.DataFrame(
         [(c, *COLUMNS[c]) for c in TABLES[table]["columns"]], columns=["column", "dtype", "description"]
     )
@@ -388,25 +396,26 @@ def leaf_ids(records) -> set[str]:
 
 def frame(records, table: str) -> pd.DataFrame:
     """A validated frame from row tuples in the table's column order (possibly none)."""
+    import pandas as pd
+
     records = list(records)
     if not records:
         return empty(table)
     return validate(pd.DataFrame.from_records(records, columns=TABLES[table]["columns"]), table)
 
 
-#: How each pandas dtype of COLUMNS is stored in Parquet.
-_ARROW_TYPES = {
-    "string": pa.string(),
-    "Int64": pa.int64(),
-    "int64": pa.int64(),
-    "float64": pa.float64(),
-    "bool": pa.bool_(),
-    "object": pa.list_(pa.string()),
-}
+#: How each pandas dtype of COLUMNS is stored in Parquet (names of pyarrow type factories;
+#: ``object`` columns hold lists of strings).
+_ARROW_TYPES = {"string": "string", "Int64": "int64", "int64": "int64", "float64": "float64", "bool": "bool_"}
 
 
 def arrow_schema(table: str) -> pa.Schema:
     """The table's Arrow schema: the same types whatever the rows hold (an empty table, or a
     column of empty term lists, would otherwise be inferred as null), so that tables of
     different builds concatenate."""
-    return pa.schema([(c, _ARROW_TYPES[COLUMNS[c][0]]) for c in TABLES[table]["columns"]])
+    import pyarrow as pa
+
+    def arrow_type(dtype: str) -> pa.DataType:
+        return pa.list_(pa.string()) if dtype == "object" else getattr(pa, _ARROW_TYPES[dtype])()
+
+    return pa.schema([(c, arrow_type(COLUMNS[c][0])) for c in TABLES[table]["columns"]])

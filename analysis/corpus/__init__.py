@@ -18,8 +18,8 @@ The public functions of vocab, clusters, similarity and distinctive are re-expor
 # neighbours, scipy and pandas with it.
 _HOME = {
     **dict.fromkeys(
-        ["AGGLOMERATIVE_MAX", "K_RANGE", "agreement", "best_k", "cluster_counts", "cluster_sections", "cluster_terms",
-         "silhouette_by_k", "balance", "GIANT_FACTOR", "LSA_DIMS"],
+        ["AGGLOMERATIVE_MAX", "K_RANGE", "K_SAMPLE", "agreement", "best_k", "cluster_counts", "cluster_sections",
+         "cluster_terms", "silhouette_by_k", "balance", "GIANT_FACTOR", "LSA_DIMS"],
         "clusters",
     ),
     **dict.fromkeys(["distinctive_counts", "distinctive_terms", "log_odds_dirichlet"], "distinctive"),

@@ -19,14 +19,16 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis import resources
 from analysis.extract.periods import reference
 from analysis.ingest.clean import Span
 from analysis.schema import ancestors, frame, row_type
 from analysis.zh import CJK, CJK_RANGE, cn_number
+
+if TYPE_CHECKING:  # pandas is loaded by whoever hands in a frame
+    import pandas as pd
 
 __all__ = [
     "Quantity",
@@ -461,7 +463,7 @@ def extract(sections, masked: str, doc_id: str, genre: str | None = None, year: 
 
 
 def _records(sections) -> list:
-    return list(sections.itertuples(index=False)) if isinstance(sections, pd.DataFrame) else list(sections)
+    return list(sections.itertuples(index=False)) if hasattr(sections, "itertuples") else list(sections)
 
 
 def extract_records(sections, masked: str, doc_id: str, genre: str | None = None, year: int | None = None) -> list:

@@ -15,14 +15,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
-
-import numpy as np
-import pandas as pd
+from itertools import accumulate
+from typing import TYPE_CHECKING
 
 from analysis import resources
 from analysis.corpus.segment import codebook, cut
 from analysis.params import Interval, validate_params
 from analysis.schema import ancestors, frame, leaf_ids, row_type
+
+if TYPE_CHECKING:  # numpy and pandas are loaded by the functions on frames
+    import pandas as pd
 
 __all__ = [
     "section_listing",
@@ -57,6 +59,8 @@ def codebook_version() -> str:
 
 def theme_names() -> pd.DataFrame:
     """The codebook as a table: theme_id, zh, en, definition."""
+    import pandas as pd
+
     return pd.DataFrame([{k: t[k] for k in ("id", "zh", "en", "definition")} for t in codebook()["theme"]]).rename(
         columns={"id": "theme_id"}
     )
@@ -67,27 +71,32 @@ def _keywords() -> list[tuple[str, str, float]]:
 
 
 @functools.lru_cache(maxsize=None)
-def _keyword_map() -> tuple[dict[str, list[tuple[str, float]]], frozenset[str]]:
-    """keyword -> [(theme, weight)], and every proper prefix of a keyword."""
+def _keyword_map() -> tuple[dict[str, list[tuple[str, float]]], frozenset[str], frozenset[str]]:
+    """keyword -> [(theme, weight)], every proper prefix of a keyword, and both together
+    (the tokens a keyword can start with)."""
     out: dict[str, list[tuple[str, float]]] = {}
     for theme, k, w in _keywords():
         out.setdefault(k, []).append((theme, w))
     prefixes = frozenset(k[:i] for k in out for i in range(1, len(k)))
-    return out, prefixes
+    return out, prefixes, prefixes | frozenset(out)
 
 
 def keyword_hits(tokens: list[str]) -> list[tuple[int, int, str]]:
     """``(start, end, keyword)`` of every keyword that equals a run of consecutive tokens,
     i.e. that starts and ends on token boundaries (区划 is not found inside 社区划分).
     Offsets are relative to the concatenated tokens."""
-    kw, prefixes = _keyword_map()
+    kw, prefixes, starts = _keyword_map()
+    # most tokens can start no keyword: they are sieved out in one pass, and offsets are
+    # summed only when a keyword can be there (a third of the theme stage on 2,000 documents)
+    cand = [i for i, s in enumerate(tokens) if s in starts]
+    if not cand:
+        return []
+    offset = list(accumulate(map(len, tokens), initial=0))
     hits = []
     n = len(tokens)
-    pos = 0
-    for i in range(n):
+    for i in cand:
         s = tokens[i]
-        start = pos
-        pos += len(s)
+        start = offset[i]
         j = i
         while True:
             if s in kw:
@@ -110,7 +119,7 @@ def _counts(text: str, tokens: list[str] | None = None) -> dict[str, int]:
 
 
 def _score(counts: dict[str, int], factor: float, damp: bool, scores: dict[str, float]) -> None:
-    kw, _ = _keyword_map()
+    kw = _keyword_map()[0]
     for k, n in counts.items():
         for theme, w in kw[k]:
             scores[theme] += factor * w * (math.sqrt(n) if damp else n)
@@ -145,7 +154,7 @@ def classify_records(sections, leaves_only: bool = True, tokens: dict[str, list[
     The body is the whole own text, title included; the title's keywords are those of the
     text's tokens that fall within the title.
     """
-    sections = list(sections.itertuples(index=False)) if isinstance(sections, pd.DataFrame) else list(sections)
+    sections = list(sections.itertuples(index=False)) if hasattr(sections, "itertuples") else list(sections)
     Row = row_type("section_themes")
     version = codebook_version()
     parent = {r.section_id: r.parent_id for r in sections}
@@ -234,6 +243,9 @@ def theme_shares(
     Returns:
         doc_id, theme_id, share, lo, hi, n_sections.
     """
+    import numpy as np
+    import pandas as pd
+
     prim = section_themes[section_themes.is_primary][["section_id", "doc_id", "theme_id"]]
     size = sections.set_index("section_id")
     if not include_preamble:
@@ -266,27 +278,30 @@ def theme_shares(
     return pd.DataFrame(rows, columns=["doc_id", "theme_id", "share", "lo", "hi", "n_sections"])
 
 
-def section_listing(sections: pd.DataFrame, themes_all: pd.DataFrame, leaves: set[str]) -> list[dict]:
+def section_listing(sections, theme_rows, leaves: set[str]) -> list[dict]:
     """Every section with its primary theme, score and secondary themes (``minzheng themes``).
 
     Args:
-        sections: a document's ``sections``.
-        themes_all: theme rows of every section (parts' own text too).
+        sections: a document's ``sections`` rows.
+        theme_rows: ``section_themes`` rows of every section (parts' own text too).
         leaves: the ids of the leaf sections.
     """
-    th = themes_all
-    prim = th[th.is_primary].set_index("section_id")
-    sec = th[th.is_secondary].groupby("section_id").theme_id.agg(list)
+    prim = {t.section_id: t for t in theme_rows if t.is_primary}
+    sec: dict[str, list[str]] = {}
+    for t in theme_rows:
+        if t.is_secondary:
+            sec.setdefault(t.section_id, []).append(t.theme_id)
     rows = []
-    for r in sections.itertuples():
+    for r in sections:
+        p = prim.get(r.section_id)
         rows.append(
             dict(
                 section_id=r.section_id,
                 level=int(r.level),
                 ordinal=int(r.ordinal),
                 title=r.title,
-                theme_id=prim.theme_id.get(r.section_id),
-                score=float(prim.score.get(r.section_id, 0.0)),
+                theme_id=p.theme_id if p else None,
+                score=float(p.score) if p else 0.0,
                 secondary=sec.get(r.section_id, []),
                 is_leaf=r.section_id in leaves,
             )

@@ -19,13 +19,15 @@ import functools
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis import resources
 from analysis.ingest.clean import Cleaned, Line, Span, scan
 from analysis.schema import frame, row_type
 from analysis.zh import CJK, cn_number
+
+if TYPE_CHECKING:  # pandas is loaded by whoever asks for a frame
+    import pandas as pd
 
 __all__ = ["Outline", "parse", "parse_text", "coverage_problems", "TITLE_MAX", "STANDALONE_MAX", "LEAD_MAX"]
 
