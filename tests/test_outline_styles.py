@@ -190,6 +190,41 @@ def test_lead_sentence_paragraphs_become_items():
     ]
 
 
+def test_lead_paragraphs_under_an_item_with_an_opening_and_a_closing_paragraph():
+    """(一)heading / aim without a lead / three lead paragraphs / a closing remark:
+    the aim stays the item's own text, the leads are sub-items, the remark joins the last."""
+    text = (
+        "一、重点工作\n(一)坚持供需两端协同发力,推动经济稳定增长\n"
+        "坚持以新需求引领新供给,以新供给创造新需求,进一步激发内需潜力。\n"
+        "大力提振消费。实施消费提振行动。\n扩大有效投资。新开工项目1000个。\n稳定对外出口。开拓新兴市场。\n"
+        "在做好上述工作的同时,统筹发展和安全,办好各项民生实事。\n(二)深化改革。内容。\n"
+    )
+    s = outline(text)
+    assert shape(text) == [
+        (1, "一、", "重点工作"),
+        (2, "(一)", "坚持供需两端协同发力,推动经济稳定增长"),
+        (3, "", "大力提振消费"),
+        (3, "", "扩大有效投资"),
+        (3, "", "稳定对外出口"),
+        (2, "(二)", "深化改革"),
+    ]
+    assert "进一步激发内需潜力" in s.text.iloc[1] and "大力提振消费" not in s.text.iloc[1]
+    assert "统筹发展和安全" in s.text.iloc[4] and "统筹发展和安全" not in s.text.iloc[5]
+
+
+def test_two_leads_after_an_opening_paragraph_are_not_items():
+    """With an opening paragraph, two lead-like paragraphs are too few to be a list."""
+    text = "一、重点工作\n(一)推动增长\n坚持稳中求进,以进促稳。\n提振消费。实施行动。\n扩大投资。新开工项目。\n"
+    assert [r[0] for r in shape(text)] == [1, 2]
+
+
+def test_dash_items_are_never_out_of_sequence():
+    text = "一、回顾\n——经济实力跃升。内容。\n——民生持续改善。内容。\n——治理能力提升。内容。\n"
+    res = parse_text(text, "t")
+    assert [r.level for r in res.records] == [1, 2, 2, 2]
+    assert not [s for s in res.issues if s.kind == "numbering_out_of_sequence"]
+
+
 def test_preamble_is_level_zero_and_list_lines_before_first_part_stay_in_it():
     text = "政府工作报告\n——在省人民代表大会上\n各位代表:\n现在我代表省人民政府报告工作。\n一、回顾\n(一)甲。内容。\n"
     s = outline(text)

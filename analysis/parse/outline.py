@@ -345,7 +345,9 @@ class _Builder:
                 self.issues.append(Span(p.start, p.end, "numbering_garbled", p.text[:30], "flagged"))
             if variant == "missing":
                 self.issues.append(Span(p.start, p.end, "missing_numeral", p.text[:30], "repaired"))
-            elif variant != "unnumbered" and num != expected:
+            elif variant != "unnumbered" and (num is not None or variant == "garbled") and num != expected:
+                # a marker that never has a number (——) cannot be out of sequence; a garbled
+                # one (a bare ')') is, its number being lost
                 self.issues.append(
                     Span(
                         p.start,
@@ -456,22 +458,30 @@ class _Builder:
 
     def _lead_items(self) -> None:
         """Unnumbered paragraphs opening with a short lead sentence become items when all
-        the paragraphs under a heading are such paragraphs (完善养老服务政策。发挥……)."""
+        the paragraphs under a heading are such paragraphs (完善养老服务政策。发挥……), at
+        any level. Work reports frame them: one opening paragraph without a lead (the aim
+        of the heading, before 大力提振消费。… 扩大有效投资。…) stays the heading's own text,
+        and one closing paragraph (在完善上述体系的同时…) goes with the last item, the text it
+        follows; with either, at least three lead paragraphs must be there."""
         for node in list(self.nodes):
             if node.level == 0 or node.children or len(node.paras) < 3:
                 continue
-            body = node.paras[1:]
-            if not all(q.lead for q in body):
+            intro = 0 if node.paras[1].lead else 1
+            body = node.paras[1 + intro :]
+            close = 1 if len(body) > 1 and not body[-1].lead else 0
+            leads = body[: len(body) - close]
+            if len(leads) < (3 if intro or close else 2) or not all(q.lead for q in leads):
                 continue
-            node.paras = node.paras[:1]
+            node.paras = node.paras[: 1 + intro]
             at = self.nodes.index(node) + 1
-            for j, q in enumerate(body):
+            for j, q in enumerate(leads):
                 child = _Node(
                     level=node.level + 1, style="lead", label="", num=None, expected=j + 1, parent=node, paras=[q]
                 )
                 child.title = q.lead or ""
                 node.children.append(child)
                 self.nodes.insert(at + j, child)
+            node.children[-1].paras.extend(body[len(leads) :])
 
 
 def _doc_title(cl: Cleaned, pre: _Node | None) -> str:
