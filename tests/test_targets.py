@@ -217,3 +217,18 @@ def test_a_level_reached_is_not_what_is_counted(sentence, indicator):
     """新台阶, 大关 … after a number name the level reached (resources/target_cues.tsv,
     milestone): the indicator is the phrase before the number, without 跃上 or 突破."""
     assert targets(sentence).indicator.tolist() == [indicator]
+
+
+@pytest.mark.parametrize(
+    "sentence,indicator",
+    [
+        ("地区生产总值按增长5%安排。", "地区生产总值增长"),  # 安排 ends the phrase after the figure
+        ("地区生产总值增长5.3%、增量保持全国第一。", "地区生产总值增长"),  # after 、 comes the next item
+        ("国民生产总值比上年增长7%。", "国民生产总值增长"),  # the usual base is dropped
+        ("单位能耗比2020年下降13.5%。", "单位能耗比2020年下降"),  # an explicit base year stays
+    ],
+)
+def test_growth_figures_name_what_grows(sentence, indicator):
+    """Work reports' growth targets: the indicator is what grows and the change word, without
+    比上年/同比/按 and without the words of the next clause."""
+    assert targets(sentence).indicator.tolist() == [indicator]

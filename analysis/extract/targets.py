@@ -74,6 +74,10 @@ _TRAILING_BASE = re.compile(r"(?:每[^\d,。每]{1,4})+$")
 _SUBJECT_PREP = re.compile(r"(?:按照|按|以|对|在|为|将)$")
 _CJK_START = re.compile(f"[{CJK_RANGE}“(]")
 _SPACES = re.compile(r"\s+")
+#: The usual base of a change, dropped before the change word it qualifies: 国民生产总值比上年
+#: 增长 and 地区生产总值按增长 (…5%安排) are the growth of 国民生产总值 / 地区生产总值. An
+#: explicit base year stays (比2020年下降).
+_USUAL_BASE = re.compile(r"(?:比上年|比去年|较上年|同比|按)(?=(?:增长|下降|提高|降低|增加|减少)$)")
 #: Words that say what is done to a figure rather than what it counts.
 _VERBS_ONLY = re.compile(
     r"新增|新建|建成|达到|增长|增加|增至|提高|提升|上升|下降|降低|减少|超过|突破|完成|实现|为|约|分别"
@@ -88,8 +92,9 @@ def _units():
 
 
 @functools.lru_cache(maxsize=None)
-def _cues(role: str) -> list[str]:
-    return sorted((w for r, w in resources.rows("target_cues.tsv") if r == role), key=len, reverse=True)
+def _cues(role: str) -> tuple[str, ...]:
+    # a tuple: the cached value is shared by every caller and must not be changed
+    return tuple(sorted((w for r, w in resources.rows("target_cues.tsv") if r == role), key=len, reverse=True))
 
 
 @dataclass
@@ -264,7 +269,9 @@ def _first_cue(text: str, role: str) -> str:
     return m.group(0) if m else ""
 
 
-_STOP_RIGHT = re.compile(r"(?:开展|进行|引入|发放|参与|已经|已|全部|目前|得到|达到|实现|提供|纳入|享受|,|。)")
+#: Where the phrase after a number stops; 安排 ends it at once (地区生产总值按增长5%安排:
+#: what grows is on the left).
+_STOP_RIGHT = re.compile(r"(?:开展|进行|引入|发放|参与|已经|已|全部|目前|得到|达到|实现|提供|纳入|享受|安排|,|。)")
 _PERSON_UNITS = {"人", "人次", "名", "户", "户次"}
 _TIME_HEAD = re.compile(r"^(?:到|至|在|截至)?(?:19|20)\d{2}年(?:底|末|初|前|内)?(?:前)?")
 
@@ -304,17 +311,22 @@ def _strip_head(s: str, keep_verb: bool) -> str:
     return s
 
 
+@functools.lru_cache(maxsize=None)
+def _tail_words() -> tuple[str, ...]:
+    """Words a phrase does not end on: cue words, particles and prepositions, in the order
+    they are tried."""
+    particles = ("分别", "的", "、", "按照", "按", "从", "由")
+    return _cues("neutral") + _cues("ge") + _cues("le") + _cues("approx") + particles
+
+
 def _strip_tail(s: str) -> str:
+    words = _tail_words()
     changed = True
     while changed and s:
         changed = False
-        for w in (
-            _cues("neutral")
-            + _cues("ge")
-            + _cues("le")
-            + _cues("approx")
-            + ["分别", "的", "、", "按照", "按", "从", "由"]
-        ):
+        if not s.endswith(words):  # the usual case, in one call
+            break
+        for w in words:
             if s.endswith(w) and len(s) > len(w):
                 s, changed = s[: -len(w)], True
                 break
@@ -325,17 +337,25 @@ def _cjk_len(s: str) -> int:
     return len(CJK.findall(s))
 
 
+@functools.lru_cache(maxsize=None)
+def _anchor_words() -> tuple[str, ...]:
+    """The cue words an indicator is cut at (达到, 不低于 …; not the suffix-only ones)."""
+    return _cues("neutral") + tuple(c for c in _cues("ge") + _cues("le") if c not in _SUFFIX_ONLY)
+
+
 def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
     """What is counted: the noun after the measure word (建设50家养老服务网点) or, when the
     number ends its clause or is a rate, the phrase before it (持证上岗率达到50%)."""
     right = _RIGHT_HEAD.sub("", right)
+    if right.startswith(("、", ";")):
+        right = ""  # 增长5.3%、增量保持全国第一: after 、 comes the next item of the list
     of = right.startswith("的")
     r = _STOP_RIGHT.split(right[1:] if of else right, maxsplit=1)[0].strip().rstrip("、和及与")
     left = left.lstrip("、 ")
     if left in ("和", "及", "与", "或"):
         left = ""
     base = ""
-    i, w = _nearest(left, _cues("neutral") + [c for c in _cues("ge") + _cues("le") if c not in _SUFFIX_ONLY])
+    i, w = _nearest(left, _anchor_words())
     if w:
         tail = left[i + len(w) :]
         if _RATE_BASE.fullmatch(tail or "-"):
@@ -534,7 +554,7 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
                 kind = "actual"
             ref_year, ref_period = reference(kind, genre, year, part.title if part.level == 1 else "", sent_left)
             # a rejoined line break leaves a space between two characters of one phrase
-            indicator = _CJK_GAP.sub("", _indicator(left, right, head.unit, head.unit_class))
+            indicator = _USUAL_BASE.sub("", _CJK_GAP.sub("", _indicator(left, right, head.unit, head.unit_class)))
             # 国内生产总值达到134.9万亿元、增长5%: a bare verb takes the subject of the figure
             # before it in the same sentence
             if subject and subject[0] == s0 and len(_VERBS_ONLY.sub("", indicator)) < 2:
