@@ -32,6 +32,9 @@ def rows(sentence: str, genre: str = "work_plan") -> list[tuple]:
         ("持证上岗率达到50%以上。", [(50, "%", ">=")]),
         ("全市4万余名优抚对象享受待遇。", [(40000, "名", ">=")]),
         ("服务老人5000多人。", [(5000, "人", ">=")]),
+        ("总投资1370多亿元。", [(137000000000, "元", ">=")]),  # 多 before the multiplier
+        ("惠及群众300多万人。", [(3000000, "人", ">=")]),
+        ("中欧班列开行6037列。", [(6037, "列", "=")]),  # trains
         ("低保标准不低于城市标准的80%。", [(80, "%", ">=")]),
         ("单次救助不超过3000元。", [(3000, "元", "<=")]),
         ("确保12小时内受灾人员得到救助。", [(12, "小时", "<=")]),
@@ -232,3 +235,27 @@ def test_growth_figures_name_what_grows(sentence, indicator):
     """Work reports' growth targets: the indicator is what grows and the change word, without
     比上年/同比/按 and without the words of the next clause."""
     assert targets(sentence).indicator.tolist() == [indicator]
+
+
+@pytest.mark.parametrize(
+    "sentence,expected",
+    [
+        ("近年来新增养老床位100张。", [("=", "养老床位")]),  # 近 far from the number
+        ("惠及困难群众近300万人。", [("~", "惠及困难群众")]),
+        ("输电线路总长超7万公里。", [(">=", "输电线路总长")]),
+        ("超市新建20个。", [("=", "超市新建")]),  # 超 inside a word
+        ("完成石漠化治理600平方公里以上、水土流失治理2980平方公里。", [(">=", "石漠化治理"), ("=", "水土流失治理")]),
+    ],
+)
+def test_one_character_comparators_only_touch_the_number(sentence, expected):
+    """超, 约, 近 make a comparator only right before the number; a figure's 以上 is its own."""
+    t = targets(sentence)
+    assert list(zip(t.comparator, t.indicator)) == expected
+
+
+def test_listed_subjects_of_different_lengths():
+    """The last subject ends where the shared words begin (产量, 增加值), whatever the lengths."""
+    t = targets("汽车用锂电池、太阳能电池、工业机器人产量分别增长54.5%、43.1%、86.3%。")
+    assert t.indicator.tolist() == ["汽车用锂电池产量分别增长", "太阳能电池产量分别增长", "工业机器人产量分别增长"]
+    t = targets("规上高技术制造业、装备制造业增加值分别增长23.7%、16.5%。")
+    assert t.indicator.tolist() == ["规上高技术制造业增加值分别增长", "装备制造业增加值分别增长"]

@@ -19,6 +19,7 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from analysis import resources
@@ -69,6 +70,7 @@ _RANGE_START = re.compile(rf"({_ARABIC})\s*(?:-|—|–|~|～)\s*$")
 _SUFFIX_ONLY = ("以上", "以下", "以内", "之内", "内", "左右", "余", "多")
 _SUFFIX_COMPARATORS = _SUFFIX_ONLY[:6]
 _RIGHT_HEAD = re.compile("^(?:" + "|".join(_SUFFIX_ONLY) + ")")
+_LEFT_HEAD = re.compile("^(?:" + "|".join(_SUFFIX_ONLY) + ")(?=[、,;])")
 _RATE_BASE = re.compile(r"(?:每[^\d,。]{1,6}?)+")
 _TRAILING_BASE = re.compile(r"(?:每[^\d,。每]{1,4})+$")
 _SUBJECT_PREP = re.compile(r"(?:按照|按|以|对|在|为|将)$")
@@ -116,7 +118,9 @@ def _pattern() -> re.Pattern[str]:
     units = "|".join(re.escape(p) for p, _, _ in _units())
     return re.compile(
         rf"(?P<pct>百分之(?P<pctnum>{_ARABIC}|{_CN}))"
-        rf"|(?P<num>{_ARABIC}|{_CN})\s?(?P<mult>万亿|亿|万|千)?(?P<approx>余|多)?\s?(?P<unit>{units})?(?P<approx2>余|多)?"
+        # 余/多 stand after the multiplier (4万余名) or before it (1370多亿元, 300多万人)
+        rf"|(?P<num>{_ARABIC}|{_CN})\s?(?P<approx0>余|多)?(?P<mult>万亿|亿|万|千)?(?P<approx>余|多)?\s?"
+        rf"(?P<unit>{units})?(?P<approx2>余|多)?"
     )
 
 
@@ -190,7 +194,7 @@ def find_quantities(text: str) -> list[Quantity]:
         # a digit glued to a preceding digit run is not a separate number (dates already masked)
         if m.start() > 0 and text[m.start() - 1].isdigit():
             continue
-        comp = ">=" if (m.group("approx") or m.group("approx2")) else "="
+        comp = ">=" if (m.group("approx0") or m.group("approx") or m.group("approx2")) else "="
         raw = m.group(0).strip()
         out.append(Quantity(m.start(), m.start() + len(m.group(0).rstrip()), v, unit_n, cls, raw, comp))
     return _merge(text, out)
@@ -351,11 +355,13 @@ def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
         right = ""  # 增长5.3%、增量保持全国第一: after 、 comes the next item of the list
     of = right.startswith("的")
     r = _STOP_RIGHT.split(right[1:] if of else right, maxsplit=1)[0].strip().rstrip("、和及与")
-    left = left.lstrip("、 ")
+    # 治理600平方公里以上、水土流失综合治理2980平方公里: the 以上 is the previous figure's
+    left = _LEFT_HEAD.sub("", left).lstrip("、 ")
     if left in ("和", "及", "与", "或"):
         left = ""
     base = ""
-    i, w = _nearest(left, _anchor_words())
+    # a one-character comparator (超) is one only right before the number (not in 超市)
+    i, w = _nearest(left, [w for w in _anchor_words() if len(w) > 1 or w in _cues("neutral") or left.endswith(w)])
     if w:
         tail = left[i + len(w) :]
         if _RATE_BASE.fullmatch(tail or "-"):
@@ -402,15 +408,22 @@ def _nearest(text: str, words: list[str]) -> tuple[int, str]:
     return best[2], best[3]
 
 
-def _prefix_comparator(left: str) -> str:
-    """The comparator of the comparator word nearest before the number (不低于 80%)."""
-    roles = {
+@functools.lru_cache(maxsize=None)
+def _prefix_roles() -> dict[str, str]:
+    return {
         w: sym
         for role, sym in (("ge", ">="), ("le", "<="), ("approx", "~"))
         for w in _cues(role)
         if w not in _SUFFIX_ONLY
     }
-    _, w = _nearest(left, list(roles))
+
+
+def _prefix_comparator(left: str) -> str:
+    """The comparator of the comparator word nearest before the number (不低于 80%). A word
+    of one character (超, 约, 近) counts only right before the number: 近年来 does not make
+    the 100张 that follows approximate."""
+    roles = _prefix_roles()
+    _, w = _nearest(left, [w for w in roles if len(w) > 1 or left.rstrip().endswith(w)])
     return roles.get(w, "=")
 
 
@@ -443,19 +456,37 @@ def _first_from(marks: tuple[list[int], list[int]], pos: int, default: int) -> i
 _LIST_SEP = re.compile(r"、|和|及|与")
 
 
+#: A listed subject is at most this long (规上高技术制造业); a longer piece before 、 is a
+#: clause of its own, not one of the subjects the listed values belong to.
+SUBJECT_MAX = 10
+
+
 def _bind_subjects(indicator: str, n: int) -> list[str] | None:
     """The indicator of each of ``n`` listed values when it opens with a list of as many
     subjects (黄埔、番禺、南沙的低保标准 -> 黄埔的低保标准, 番禺的低保标准, 南沙的低保标准;
     城市和农村特困人员基本生活标准 -> 城市特困人员…, 农村特困人员…); None when it does not.
 
-    The last subject runs into the shared words: it is taken as long as the first one.
+    The last subject runs into the shared words: it ends at a word boundary where the shared
+    words begin with what is counted rather than a verb, the one nearest the mean length of
+    the other subjects (汽车用锂电池、太阳能电池、工业机器人产量分别增长 -> 工业机器人 | 产量…,
+    not 工业机器人产 | 量…), the shorter on a tie.
     """
+    from analysis.corpus.segment import cut  # loaded with the pipeline already
+
     parts = _LIST_SEP.split(indicator, maxsplit=n - 1)
-    if len(parts) != n or not all(parts):
+    if len(parts) != n or not all(parts) or any(len(p) > SUBJECT_MAX for p in parts[:-1]):
         return None
-    width = len(parts[0])
+    mean = sum(map(len, parts[:-1])) / (n - 1)
+    last = parts[-1]
+    # the shared words open with what is counted (产量, 增加值), not with 分别 or a verb
+    tokens = cut(last)
+    ends = list(accumulate(map(len, tokens)))
+    bounds = [b for b, nxt in zip(ends, tokens[1:]) if not _VERBS_ONLY.fullmatch(nxt)]
+    if not bounds:
+        return None
+    width = min(bounds, key=lambda b: (abs(b - mean), b))
     last, rest = parts[-1][:width], parts[-1][width:]
-    if not rest or not CJK.match(last) or any(len(p) > 6 for p in parts[:-1]):
+    if not CJK.match(last):
         return None
     return [f"{p}{rest}" for p in [*parts[:-1], last]]
 
