@@ -64,6 +64,7 @@ def test_number_forms(sentence, expected):
         ("增幅控制在5%—8%。", 8, 5, "%"),
         ("生均补助从600元提高至800元。", 800, 600, "元"),
         ("补助标准由500元提高到900元。", 900, 500, "元"),
+        ("低保标准从796元/月提高至842元/月。", 842, 796, "元"),  # the base after the first value
     ],
 )
 def test_ranges_keep_both_ends(sentence, value, value_from, unit):
@@ -161,6 +162,9 @@ def test_verb_and_commitment(sentence, verb, commitment):
         ("progress_report", "全市共发放救助金300万元。", "actual"),
         ("progress_report", "今年计划改造20家养老机构。", "target"),
         ("progress_report", "累计发放棉衣4420套,确保老人安全过冬。", "actual"),
+        ("progress_report", "入选“双高计划”,3所高职高专升格本科。", "actual"),  # a programme's name
+        ("progress_report", "制定改造计划,确定改造30个社区。", "target"),  # a plan sets the figure
+        ("progress_report", "197家二级以上医院开设体重管理门诊。", "actual"),  # 二级 is a grade, no slogan
     ],
 )
 def test_kind_from_genre_and_sentence(genre, sentence, kind):

@@ -62,7 +62,8 @@ _DELIM = re.compile(r"[,;:!?。;\n]")
 _SENT = re.compile(r"[。;!?\n]")
 _JOINERS = re.compile(r"^\s*(?:、|和|及|与|或|,)?\s*$")
 _RANGE = re.compile(r"^\s*(?:-|—|–|~|～|至|到)\s*$")
-_FROM_TO = re.compile(r"^\s*(?:提高|增加|增长|提升|调整|上调|扩大)?(?:至|到)\s*$")
+#: 从500元提高至900元; the first value may carry its base (从796元/月提高至842元/月)
+_FROM_TO = re.compile(rf"^(?:\s*/\s*[{CJK_RANGE}]{{1,2}})?\s*(?:提高|增加|增长|提升|调整|上调|扩大)?(?:至|到)\s*$")
 _FROM = re.compile(r"(?:从|由)\s*$")
 _RANGE_START = re.compile(rf"({_ARABIC})\s*(?:-|—|–|~|～)\s*$")
 #: Comparator words that only stand after a number (50%以上, 100人左右, 2000余张); the
@@ -257,8 +258,11 @@ def _part_kind(title: str) -> str | None:
 
 @functools.lru_cache(maxsize=None)
 def _cue_regex(role: str) -> re.Pattern[str]:
-    """Alternation of a role's cue words, longest first (so 不超过 wins over 超过)."""
-    return re.compile("|".join(map(re.escape, _cues(role))) or "(?!)")
+    """Alternation of a role's cue words, longest first (so 不超过 wins over 超过). A target
+    cue that closes a quotation ends a programme's name (入选“双高计划”) and commits to
+    nothing; unquoted, a plan is often what sets the figure (制定…计划,确定…30个社区)."""
+    alt = "|".join(map(re.escape, _cues(role))) or "(?!)"
+    return re.compile(f"(?:{alt})(?![”」』])" if role == "target" else alt)
 
 
 def _last_cue(text: str, role: str) -> str:
