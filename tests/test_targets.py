@@ -35,6 +35,7 @@ def rows(sentence: str, genre: str = "work_plan") -> list[tuple]:
         ("总投资1370多亿元。", [(137000000000, "元", ">=")]),  # 多 before the multiplier
         ("惠及群众300多万人。", [(3000000, "人", ">=")]),
         ("中欧班列开行6037列。", [(6037, "列", "=")]),  # trains
+        ("获亚洲级以上大赛金牌33枚。", [(33, "枚", "=")]),
         ("低保标准不低于城市标准的80%。", [(80, "%", ">=")]),
         ("单次救助不超过3000元。", [(3000, "元", "<=")]),
         ("城镇调查失业率低于5.5%。", [(5.5, "%", "<=")]),  # 低于; 不低于 is still >=
@@ -233,6 +234,7 @@ def test_a_level_reached_is_not_what_is_counted(sentence, indicator):
         ("地区生产总值按增长5%安排。", "地区生产总值增长"),  # 安排 ends the phrase after the figure
         ("地区生产总值增长5.3%、增量保持全国第一。", "地区生产总值增长"),  # after 、 comes the next item
         ("国民生产总值比上年增长7%。", "国民生产总值增长"),  # the usual base is dropped
+        ("财政民生支出增长4.3%。", "财政民生支出增长"),  # 支出 is part of the subject here
         ("单位能耗比2020年下降13.5%。", "单位能耗比2020年下降"),  # an explicit base year stays
     ],
 )

@@ -314,7 +314,8 @@ def _strip_head(s: str, keep_verb: bool) -> str:
             s = s[m.end() :]
         cut = max((m.end() for m in splits.finditer(s)), default=0)
         rest = s[cut:]
-        if cut and _cjk_len(rest) >= 2 and rest not in _cues("scope"):
+        # 财政民生支出增长: what follows 支出 is only the change, so the subject stays whole
+        if cut and _cjk_len(rest) >= 2 and rest not in _cues("scope") and not _VERBS_ONLY.fullmatch(rest):
             s = rest
     return s
 
