@@ -345,6 +345,9 @@ def _build_into(
         if len(order) > OVERLAP_MAX_DOCS:  # the tables' memory is not added to the corpus stage's
             for f in written.values():
                 f.result()
+            # pyarrow's allocator keeps what the tables used; handed back, it is room for
+            # the corpus stage
+            pa.default_memory_pool().release_unused()
         counts = SectionCounts.combine(([old_counts] if kept else []) + sink.counts, order)
         sink.counts = old_counts = None  # the parts, now merged into one matrix
         saved = io.submit(counts.save, staging / _COUNTS)

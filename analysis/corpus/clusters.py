@@ -41,6 +41,10 @@ LSA_DIMS = 100
 GIANT_FACTOR = 3.0
 
 
+#: Sections projected into the LSA space at a time above AGGLOMERATIVE_MAX.
+_EMBED_BLOCK = 20000
+
+
 def _embed(X, seed: int) -> np.ndarray:
     """Sections as unit vectors in an LSA space: TruncatedSVD of the TF-IDF rows, re-normalised.
 
@@ -61,8 +65,14 @@ def _embed(X, seed: int) -> np.ndarray:
     # the space is learnt from a seeded sample (4.6 s -> 0.4 s at 60,000 sections) and every
     # section projected into it
     idx = np.sort(np.random.default_rng(seed).choice(X.shape[0], AGGLOMERATIVE_MAX, replace=False))
-    # float32: 300,000 sections x 100 dimensions take 120 MB instead of 240
-    return normalize(svd.fit(X[idx]).transform(X).astype(np.float32))
+    svd.fit(X[idx])
+    # float32, filled block by block and normalised in place: 300,000 sections x 100
+    # dimensions take 120 MB, where a float64 projection, its float32 copy and the normalised
+    # copy held 480 MB at once
+    Z = np.empty((X.shape[0], svd.components_.shape[0]), dtype=np.float32)
+    for lo in range(0, X.shape[0], _EMBED_BLOCK):
+        Z[lo : lo + _EMBED_BLOCK] = svd.transform(X[lo : lo + _EMBED_BLOCK])
+    return normalize(Z, copy=False)
 
 
 def _tree(Z: np.ndarray) -> np.ndarray:

@@ -347,9 +347,14 @@ def _cjk_len(s: str) -> int:
 
 
 @functools.lru_cache(maxsize=None)
-def _anchor_words() -> tuple[str, ...]:
-    """The cue words an indicator is cut at (达到, 不低于 …; not the suffix-only ones)."""
-    return _cues("neutral") + tuple(c for c in _cues("ge") + _cues("le") if c not in _SUFFIX_ONLY)
+def _anchor_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The cue words an indicator is cut at (达到, 不低于 …; not the suffix-only ones): those
+    that count anywhere, and the one-character comparators that count only at the end (超)."""
+    words = _cues("neutral") + tuple(c for c in _cues("ge") + _cues("le") if c not in _SUFFIX_ONLY)
+    neutral = set(_cues("neutral"))
+    return tuple(w for w in words if len(w) > 1 or w in neutral), tuple(
+        w for w in words if len(w) == 1 and w not in neutral
+    )
 
 
 def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
@@ -366,7 +371,8 @@ def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
         left = ""
     base = ""
     # a one-character comparator (超) is one only right before the number (not in 超市)
-    i, w = _nearest(left, [w for w in _anchor_words() if len(w) > 1 or w in _cues("neutral") or left.endswith(w)])
+    anywhere, at_end = _anchor_words()
+    i, w = _nearest(left, anywhere + tuple(w for w in at_end if left.endswith(w)))
     if w:
         tail = left[i + len(w) :]
         if _RATE_BASE.fullmatch(tail or "-"):
@@ -414,21 +420,25 @@ def _nearest(text: str, words: list[str]) -> tuple[int, str]:
 
 
 @functools.lru_cache(maxsize=None)
-def _prefix_roles() -> dict[str, str]:
-    return {
+def _prefix_roles() -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
+    """Comparator word -> symbol, the words that count anywhere before the number, and the
+    one-character ones that count only right before it."""
+    roles = {
         w: sym
         for role, sym in (("ge", ">="), ("le", "<="), ("approx", "~"))
         for w in _cues(role)
         if w not in _SUFFIX_ONLY
     }
+    return roles, tuple(w for w in roles if len(w) > 1), tuple(w for w in roles if len(w) == 1)
 
 
 def _prefix_comparator(left: str) -> str:
     """The comparator of the comparator word nearest before the number (不低于 80%). A word
     of one character (超, 约, 近) counts only right before the number: 近年来 does not make
     the 100张 that follows approximate."""
-    roles = _prefix_roles()
-    _, w = _nearest(left, [w for w in roles if len(w) > 1 or left.rstrip().endswith(w)])
+    roles, anywhere, at_end = _prefix_roles()
+    end = left.rstrip()
+    _, w = _nearest(left, anywhere + tuple(w for w in at_end if end.endswith(w)))
     return roles.get(w, "=")
 
 
