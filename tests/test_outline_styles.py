@@ -218,6 +218,31 @@ def test_two_leads_after_an_opening_paragraph_are_not_items():
     assert [r[0] for r in shape(text)] == [1, 2]
 
 
+def test_a_list_after_an_address_to_the_audience_belongs_to_the_part():
+    """(一)(二) / 各位代表！… / ——a ——b: the dashes are items of the part, not sub-items of (二)."""
+    text = (
+        "一、工作回顾\n(一)经济增长稳中有进。内容。\n(二)民生福祉持续改善。内容。\n"
+        "各位代表！过去五年极不平凡,我们取得了显著成就:\n"
+        "——经济实力实现新跨越。内容。\n——人民生活实现新提升。内容。\n二、今年工作\n(一)扩大内需。内容。\n"
+    )
+    s = outline(text)
+    assert [(lv, t[:4]) for lv, t in zip(s.level, s.title)] == [
+        (1, "工作回顾"),
+        (2, "经济增长"),
+        (2, "民生福祉"),
+        (2, "经济实力"),
+        (2, "人民生活"),
+        (1, "今年工作"),
+        (2, "扩大内需"),
+    ]
+    assert "过去五年极不平凡" in s.text.iloc[2]  # the address stays with the item it follows
+
+
+def test_without_an_address_a_list_nests_under_the_open_item():
+    text = "一、工作回顾\n(一)经济增长。内容。\n——工业增长。内容。\n——服务业增长。内容。\n"
+    assert outline(text).level.tolist() == [1, 2, 3, 3]
+
+
 def test_dash_items_are_never_out_of_sequence():
     text = "一、回顾\n——经济实力跃升。内容。\n——民生持续改善。内容。\n——治理能力提升。内容。\n"
     res = parse_text(text, "t")

@@ -289,6 +289,11 @@ def _unnumbered_parts(paras: list[_Para]) -> set[int]:
     return found if len(found) >= 2 and min(found) < first_numbered else set()
 
 
+@functools.lru_cache(maxsize=None)
+def _speech_break() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{r})" for r in resources.lines("speech_breaks.tsv")))
+
+
 class _Builder:
     def __init__(self, paras: list[_Para], issues: list[Span]):
         self.paras = paras
@@ -298,6 +303,7 @@ class _Builder:
         self.last_of_style: dict[str, _Node] = {}
         self.continuing: dict[str, bool] = {}
         self.rank: dict[str, int] = {}  # heading styles in order of first appearance
+        self.address_break = False  # an address to the audience since the last marker
         self.first_parent: dict[str, str | None] = {}  # style each heading style first sat under
         # the last child of each style under each parent (None: the top level), so that
         # opening a node costs the same in the 5,000th part as in the first
@@ -427,7 +433,11 @@ class _Builder:
                     continue
                 m = p.marker = None  # 附件 in a sentence, or before any part: text
             if m is not None:
-                self._open(p, m.style, m.label, m.num, m.variant, self._close_from(m))
+                pos = self._close_from(m)
+                if m.role == "list" and self.address_break and len(self.stack) > 1:
+                    pos = 1  # after 各位代表！ a list belongs to the part (resources/speech_breaks.tsv)
+                self.address_break = False
+                self._open(p, m.style, m.label, m.num, m.variant, pos)
                 continue
             if k in self.unnumbered_parts:
                 # ranks above every numbered style, so that those nest under it
@@ -441,6 +451,7 @@ class _Builder:
                 continue
             if self.stack:
                 self.stack[-1].paras.append(p)
+                self.address_break = self.address_break or bool(_speech_break().match(p.text))
             else:
                 if pre is None:
                     pre = _Node(level=0, style="preamble", label="", num=None, expected=None, parent=None)
