@@ -139,3 +139,24 @@ def test_axis_numbers_read_as_a_chinese_reader_writes_them():
 
     assert [_zh_number(v) for v in (1.5e14, 1.2e8, 6.3e5, 5.5)] == ["150万亿", "1.2亿", "63万", "5.5"]
     assert "e+" not in _zh_number(2.5e16)
+
+
+@pytest.mark.parametrize("n", [2, 30])
+def test_comparable_targets_legend_keys_first_and_counts_the_rest(n):
+    """The filled/hollow key is the legend's first two entries (it once sat on a document's
+    entry); beyond COMPARABLE_LEGEND_MAX documents the rest are counted, not named."""
+    docs = documents(n)
+    comp = docs.assign(
+        group="g",
+        group_label="低保标准",
+        unit="元",
+        kind=["target", "actual"] * (n // 2),
+        value=np.arange(n, dtype=float) + 500,
+    )
+    fig = plots.comparable_targets(comp, "来源:测试")
+    entries = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert entries[:2] == ["目标", "实际(完成值或现行标准)"]
+    named = min(n, plots.COMPARABLE_LEGEND_MAX)
+    assert len(entries) == 2 + named + (n > named)
+    assert entries[-1] == (f"等共 {n} 份文件" if n > named else f"{PLACES[(n - 1) % 10]} {2018 + (n - 1) // 10}")
+    assert not [t for t in texts(fig) if t.startswith("实心")]  # no separate key laid over the legend

@@ -9,6 +9,7 @@ colour-blind-safe colours (Okabe-Ito for categories, cividis for heatmaps).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -454,6 +455,10 @@ def specificity(spec: pd.DataFrame, source: str) -> plt.Figure:
     return _finish_panels(fig, _t("各文件的具体程度", "How concrete is each plan?"), source)
 
 
+#: Documents named in the comparable-targets legend; the others are counted.
+COMPARABLE_LEGEND_MAX = 16
+
+
 def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
     """The same indicator across documents: one panel per indicator group, dots by year."""
     if comp.empty:
@@ -487,10 +492,21 @@ def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
         ax.set_xlabel(_t("文件年份", "Year of the document"), fontsize=11)
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.10g}"))
-    handles = [matplotlib.lines.Line2D([], [], marker="o", linestyle="", color=colour[d], markersize=9) for d in docs]
     names_ = comp.drop_duplicates("doc_id").set_index("doc_id")
-    shown = [f"{names_.jurisdiction_zh[d]} {names_.year[d]}" for d in docs]
-    fig.legend(handles, shown, loc="upper left", bbox_to_anchor=(0.01, 0.93), frameon=False, ncol=min(len(docs), 6))
+    dot = functools.partial(matplotlib.lines.Line2D, [], [], marker="o", linestyle="", markersize=9, markeredgewidth=2)
+    # the key to the markers is the legend's first two entries, so that it never sits on a
+    # document's entry; beyond COMPARABLE_LEGEND_MAX documents the rest are counted, not named
+    handles = [dot(color="#555555"), dot(color="white", markeredgecolor="#555555")]
+    shown = [_t("目标", "target"), _t("实际(完成值或现行标准)", "actual (result or standard in force)")]
+    named = docs[:COMPARABLE_LEGEND_MAX]
+    handles += [dot(color=colour[d]) for d in named]
+    shown += [f"{names_.jurisdiction_zh[d]} {names_.year[d]}" for d in named]
+    if len(docs) > len(named):
+        handles.append(matplotlib.lines.Line2D([], [], linestyle=""))
+        shown.append(_t(f"等共 {len(docs)} 份文件", f"{len(docs)} documents in all"))
+    ncol = min(len(handles), 4)  # the legend fills by column: the key is the first one
+    rows = -(-len(handles) // ncol)
+    fig.legend(handles, shown, loc="upper left", bbox_to_anchor=(0.01, 0.93), frameon=False, ncol=ncol)
     fig.suptitle(
         _t(
             "可比指标:同一指标、同一单位、不同文件",
@@ -500,16 +516,8 @@ def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
         ha="left",
         fontsize=18,
     )
-    fig.text(
-        0.99,
-        0.905,
-        _t("实心:目标 · 空心:实际(完成值或现行标准)", "filled: target · hollow: actual (result or standard in force)"),
-        ha="right",
-        fontsize=11,
-        color="#555555",
-    )
     fig.text(0.01, 0.01, source, fontsize=10, color="#555555")
-    fig.tight_layout(rect=(0, 0.04, 1, 0.88))
+    fig.tight_layout(rect=(0, 0.04, 1, 0.92 - 0.045 * rows))
     return fig
 
 
