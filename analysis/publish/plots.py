@@ -475,7 +475,7 @@ def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
     for ax, g in zip(axes.ravel(), groups):
         d = comp[comp.group == g]
         for (doc, kind), x in d.groupby(["doc_id", "kind"], sort=False):
-            filled = kind == "target"
+            filled = kind != "target"  # as in every chart: targets hollow, results filled
             dodge = (docs.index(doc) - (len(docs) - 1) / 2) * 0.12  # documents of one year side by side
             ax.scatter(
                 x.year + dodge,
@@ -496,7 +496,7 @@ def comparable_targets(comp: pd.DataFrame, source: str) -> plt.Figure:
     dot = functools.partial(matplotlib.lines.Line2D, [], [], marker="o", linestyle="", markersize=9, markeredgewidth=2)
     # the key to the markers is the legend's first two entries, so that it never sits on a
     # document's entry; beyond COMPARABLE_LEGEND_MAX documents the rest are counted, not named
-    handles = [dot(color="#555555"), dot(color="white", markeredgecolor="#555555")]
+    handles = [dot(color="white", markeredgecolor="#555555"), dot(color="#555555")]
     shown = [_t("目标", "target"), _t("实际(完成值或现行标准)", "actual (result or standard in force)")]
     named = docs[:COMPARABLE_LEGEND_MAX]
     handles += [dot(color=colour[d]) for d in named]
@@ -687,16 +687,19 @@ def _zh_number(v: float, _pos=None) -> str:
 def indicator_over_time(timeline: pd.DataFrame, source: str, top: int = 8) -> plt.Figure:
     """Each comparable indicator over the years: targets (hollow) and results (filled), one
     panel per indicator group, each on its own axis starting at zero."""
-    title = "可比指标的逐年目标与完成值"
+    title = _t("可比指标的逐年目标与完成值", "Comparable indicators over the years: targets and results")
     if timeline.empty:
-        return _empty(title, "没有在两份以上文件中出现的可比指标", source)
+        return _empty(
+            title, _t("没有在两份以上文件中出现的可比指标", "No indicator appears in two or more documents"), source
+        )
     groups = timeline.group.value_counts().index[:top]
     fig, axes = _panels(len(groups))
     axes = axes.ravel()
     for ax, g in zip(axes, groups):
         t = timeline[timeline.group == g]
         year = t.ref_year.fillna(t.year).astype(float)
-        for kind, face, label in (("target", "none", "目标"), ("actual", OKABE_ITO[0], "完成")):
+        marks = (("target", "none", _t("目标", "target")), ("actual", OKABE_ITO[0], _t("完成", "result")))
+        for kind, face, label in marks:
             k = t.kind == kind
             ax.scatter(year[k], t.value[k], facecolors=face, edgecolors=OKABE_ITO[0], s=50, label=label)
         ax.set_title(f"{t.group_label.iloc[0]}({t.unit.iloc[0]})", fontsize=13, loc="left")
