@@ -26,6 +26,7 @@ from analysis.publish.compare import (
     confounding_note,
     group_documents,
     group_terms,
+    indicator_key,
     regroup,
     specificity,
     theme_shares_wide,
@@ -405,3 +406,15 @@ def test_every_notebook_text_has_both_languages():
     for key, v in entries:
         assert set(v) == {"zh", "en"}, key
         assert set(_re.findall(r"\{(\w+)", v["zh"])) == set(_re.findall(r"\{(\w+)", v["en"])), key
+
+
+@pytest.mark.parametrize(
+    "indicator,key",
+    [
+        ("城镇新增就业", "城镇就业"),
+        ("居民人均可支配收入实际增长", "居民人均可支配收入"),  # 人均 names what is counted
+        ("实际增长", ""),  # a bare qualifier of a change is no indicator (it made a panel 实际)
+    ],
+)
+def test_indicator_keys_keep_what_is_counted(indicator, key):
+    assert indicator_key(indicator) == key

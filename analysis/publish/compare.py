@@ -312,9 +312,11 @@ def _consecutive_similarities(section_terms: pd.DataFrame, documents: pd.DataFra
 
 
 #: Words that say what is done to a figure or where, not what it counts (dropped from
-#: indicators before they are compared).
+#: indicators before they are compared); 平均, 实际 and 同比 qualify a change (实际增长,
+#: 平均增长) and alone made panels titled 平均 and 实际 in the national timeline.
 _GENERIC = re.compile(
-    r"比上年|比去年|新增|新建|建成|达到|达|提高到|提高|提升|增长|增加|增至|降低|下降|减少|完成|实现|全省|全市|全区|全国|累计|年均|总数|保持|继续"
+    r"比上年|比去年|新增|新建|建成|达到|达|提高到|提高|提升|增长|增加|增至|降低|下降|减少|完成|实现|全省|全市|全区|全国|累计|年均|"
+    r"平均|实际|同比|总数|保持|继续"
 )
 
 
