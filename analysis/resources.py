@@ -39,6 +39,12 @@ def lines(name: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=None)
+def alternation(name: str) -> re.Pattern[str]:
+    """One compiled regex matching any line of a file of regexes, in file order."""
+    return re.compile("|".join(f"(?:{r})" for r in lines(name)))
+
+
+@functools.lru_cache(maxsize=None)
 def numbering_styles() -> tuple[tuple[str, str, str, re.Pattern[str]], ...]:
     """``(style, variant, role, compiled regex)`` from ``numbering.tsv`` in file order."""
     return tuple(

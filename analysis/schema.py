@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = [
+    "as_rows",
     "MANIFEST_COLUMNS",
     "TABLES",
     "COLUMNS",
@@ -386,6 +387,11 @@ def ancestors(section_id: str, parent: Mapping[str, str | None]):
     while isinstance(p, str):
         yield p
         p = parent.get(p)
+
+
+def as_rows(records) -> list:
+    """Row tuples of a table given as a frame or as row tuples already."""
+    return list(records.itertuples(index=False)) if hasattr(records, "itertuples") else list(records)
 
 
 def leaf_ids(records) -> set[str]:

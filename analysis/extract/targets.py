@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from analysis import resources
 from analysis.extract.periods import reference
 from analysis.ingest.clean import Span
-from analysis.schema import ancestors, frame, row_type
+from analysis.schema import ancestors, as_rows, frame, row_type
 from analysis.zh import CJK, CJK_RANGE, cn_number
 
 if TYPE_CHECKING:  # pandas is loaded by whoever hands in a frame
@@ -370,9 +370,7 @@ def _indicator(left: str, right: str, unit: str, unit_class: str) -> str:
     if left in ("和", "及", "与", "或"):
         left = ""
     base = ""
-    # a one-character comparator (超) is one only right before the number (not in 超市)
-    anywhere, at_end = _anchor_words()
-    i, w = _nearest(left, anywhere + tuple(w for w in at_end if left.endswith(w)))
+    i, w = _nearest_cue(left, *_anchor_words())
     if w:
         tail = left[i + len(w) :]
         if _RATE_BASE.fullmatch(tail or "-"):
@@ -432,13 +430,18 @@ def _prefix_roles() -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
     return roles, tuple(w for w in roles if len(w) > 1), tuple(w for w in roles if len(w) == 1)
 
 
-def _prefix_comparator(left: str) -> str:
-    """The comparator of the comparator word nearest before the number (不低于 80%). A word
-    of one character (超, 约, 近) counts only right before the number: 近年来 does not make
-    the 100张 that follows approximate."""
-    roles, anywhere, at_end = _prefix_roles()
+def _nearest_cue(left: str, anywhere: tuple[str, ...], at_end: tuple[str, ...]) -> tuple[int, str]:
+    """:func:`_nearest` of the words that count anywhere before the number and of the
+    one-character comparators (超, 约, 近) that count only right before it: 近年来 does not
+    make the 100张 that follows approximate, nor does 超市 make a bound."""
     end = left.rstrip()
-    _, w = _nearest(left, anywhere + tuple(w for w in at_end if end.endswith(w)))
+    return _nearest(left, anywhere + tuple(w for w in at_end if end.endswith(w)))
+
+
+def _prefix_comparator(left: str) -> str:
+    """The comparator of the comparator word nearest before the number (不低于 80%)."""
+    roles, anywhere, at_end = _prefix_roles()
+    _, w = _nearest_cue(left, anywhere, at_end)
     return roles.get(w, "=")
 
 
@@ -509,7 +512,7 @@ def _bind_subjects(indicator: str, n: int) -> list[str] | None:
 def document_year(sections) -> int | None:
     """The year of a file outside the manifest: the year in its title, else in its date line
     (——2024年3月5日在…会议上)."""
-    pre = [r for r in _records(sections) if r.level == 0]
+    pre = [r for r in as_rows(sections) if r.level == 0]
     found = re.search(r"((?:19|20)\d{2})年", pre[0].title if pre else "") or re.search(
         r"((?:19|20)\d{2})年\d{1,2}月\d{1,2}日", pre[0].text[:500] if pre else ""
     )
@@ -528,10 +531,6 @@ def extract(sections, masked: str, doc_id: str, genre: str | None = None, year: 
     return frame(extract_records(sections, masked, doc_id, genre, year), "targets")
 
 
-def _records(sections) -> list:
-    return list(sections.itertuples(index=False)) if hasattr(sections, "itertuples") else list(sections)
-
-
 def extract_records(sections, masked: str, doc_id: str, genre: str | None = None, year: int | None = None) -> list:
     """The ``targets`` rows of one document.
 
@@ -541,7 +540,7 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
         doc_id: the document id.
         genre: from the manifest; inferred from the text when None.
     """
-    sections = _records(sections)
+    sections = as_rows(sections)
     pre = [r for r in sections if r.level == 0]
     if genre is None:
         genre = infer_genre(pre[0].title if pre else "", [r.title for r in sections if r.level == 1])

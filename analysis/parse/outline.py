@@ -279,7 +279,7 @@ def _unnumbered_parts(paras: list[_Para]) -> set[int]:
     naming a part (``resources/part_headings.tsv``), at least two of them, the first before
     any numbered part (一、, 第一章 …), which then nest under them."""
     first_numbered = next((k for k, p in enumerate(paras) if p.marker and p.marker.style in _PART_STYLES), len(paras))
-    rx = re.compile("|".join(f"(?:{r})" for r in resources.lines("part_headings.tsv")))
+    rx = resources.alternation("part_headings.tsv")
     title = re.compile("(?:" + "|".join(r for _, r in resources.rows("title_words.tsv")) + ")$|^关于")
     found = {
         k
@@ -287,11 +287,6 @@ def _unnumbered_parts(paras: list[_Para]) -> set[int]:
         if p.marker is None and p.standalone and rx.search(p.text) and not title.search(p.text)
     }
     return found if len(found) >= 2 and min(found) < first_numbered else set()
-
-
-@functools.lru_cache(maxsize=None)
-def _speech_break() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{r})" for r in resources.lines("speech_breaks.tsv")))
 
 
 class _Builder:
@@ -451,7 +446,8 @@ class _Builder:
                 continue
             if self.stack:
                 self.stack[-1].paras.append(p)
-                self.address_break = self.address_break or bool(_speech_break().match(p.text))
+                addressed = resources.alternation("speech_breaks.tsv").match(p.text)
+                self.address_break = self.address_break or addressed is not None
             else:
                 if pre is None:
                     pre = _Node(level=0, style="preamble", label="", num=None, expected=None, parent=None)
