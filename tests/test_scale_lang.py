@@ -160,3 +160,15 @@ def test_comparable_targets_legend_keys_first_and_counts_the_rest(n):
     assert len(entries) == 2 + named + (n > named)
     assert entries[-1] == (f"等共 {n} 份文件" if n > named else f"{PLACES[(n - 1) % 10]} {2018 + (n - 1) // 10}")
     assert not [t for t in texts(fig) if t.startswith("实心")]  # no separate key laid over the legend
+
+
+@pytest.mark.parametrize("n", [2, 60])
+def test_specificity_names_every_document_without_overlap(n):
+    """Every document is named; 60 names at 12 pt overlapped, so they shrink with their number."""
+    docs = documents(n)
+    spec = docs.assign(targets_per_10k_chars=np.arange(n, dtype=float), share_items_with_target=0.5)
+    fig = plots.specificity(spec, "来源:测试")
+    ticks = fig.axes[0].get_yticklabels()
+    assert len(ticks) == n and "武汉市 2018" in [t.get_text() for t in ticks]
+    size = ticks[0].get_fontsize()
+    assert size == (12 if n == 2 else plots.BAR_LABEL_POINTS / n)

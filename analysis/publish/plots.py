@@ -441,11 +441,18 @@ def theme_shares_compare(
     return _finish(fig, ax, title, xlabel, "", source)
 
 
+#: Points of height the document names of a one-row bar chart share (16:9 figure): each
+#: gets this divided by their number, at most 12.
+BAR_LABEL_POINTS = 380.0
+
+
 def specificity(spec: pd.DataFrame, source: str) -> plt.Figure:
-    """Commitments per 10,000 characters and share of items with at least one."""
+    """Commitments per 10,000 characters and share of items with at least one; the document
+    names shrink with their number so that 60 still stand apart (46 at 12 pt overlapped)."""
     fig, axes = plt.subplots(1, 2, figsize=SIZE)
     names = doc_labels(spec)
     labels = [names[d] for d in spec.doc_id]
+    axes[0].tick_params(axis="y", labelsize=min(12.0, BAR_LABEL_POINTS / max(len(labels), 1)))
     axes[0].barh(labels, spec.targets_per_10k_chars, color=OKABE_ITO[0])
     axes[0].set_xlabel(_t("每万字的量化目标数", "Quantified targets per 10,000 characters"))
     axes[1].barh(labels, spec.share_items_with_target * 100, color=OKABE_ITO[2])
