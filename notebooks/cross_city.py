@@ -23,6 +23,7 @@ from IPython.display import Markdown, display
 from analysis import corpus
 from analysis.extract.themes import theme_names, theme_shares
 from analysis.publish import compare, plots
+from analysis.publish.labels import value_labels
 from analysis.store import read_table
 
 plots.set_lang(lang)
@@ -56,12 +57,8 @@ wide = compare.theme_shares_wide(shares.query("theme_id in @themes") if themes e
 figures.save(plots.theme_shares_compare(wide, source, names, groups), "theme_shares")
 
 # %%
-plots.table(
-    (wide * 100)
-    .round(1)
-    .rename(index=names.set_index("theme_id")[lang].to_dict(), columns=plots.doc_labels(groups))
-    .reset_index()
-)
+theme_label = names.set_index("theme_id")[lang].to_dict() | value_labels(lang)["theme_id"]  # 未分类 too
+plots.table((wide * 100).round(1).rename(index=theme_label, columns=plots.doc_labels(groups)).reset_index())
 
 # %%
 display(plots.say("cross_city.specificity"))
