@@ -59,6 +59,7 @@ def load(path: Path, raw_dir: Path) -> pd.DataFrame:
             df[c] = ""
     seen: dict[str, int] = {}
     files = {p.name for p in raw_dir.iterdir() if p.is_file()} if raw_dir.is_dir() else set()
+    real_dir = raw_dir.resolve()
     for i, row in enumerate(df[REQUIRED].itertuples(index=False)):
         line = i + 2  # header is line 1
         row = row._asdict()
@@ -72,7 +73,7 @@ def load(path: Path, raw_dir: Path) -> pd.DataFrame:
         seen[row["doc_id"]] = line
         if not _YEAR.fullmatch(row["year"].strip()):
             raise UserError(f"{path}:{line}: document {name} has year '{row['year']}', expected four digits")
-        _check_file(row["file"], raw_dir, files, f"{path}:{line}: document {name}")
+        _check_file(row["file"], raw_dir, real_dir, files, f"{path}:{line}: document {name}")
     return df[COLUMNS + [c for c in df.columns if c not in COLUMNS]]
 
 
@@ -94,15 +95,20 @@ def check_doc_id(doc_id: str, where: str = "") -> None:
         )
 
 
-def _check_file(file: str, raw_dir: Path, files: set[str], where: str) -> None:
-    """A manifest's ``file`` must name a regular file directly inside ``raw_dir``: no folders,
-    no ``..``, no absolute path and no link that leads out of it."""
+def _check_file(file: str, raw_dir: Path, real_dir: Path, files: set[str], where: str) -> None:
+    """A manifest's ``file`` must name a regular file directly inside ``raw_dir`` (whose real
+    path is ``real_dir``): no folders, no ``..``, no absolute path and no link that leads out
+    of it."""
     if not _FILE.fullmatch(file) or file in (".", ".."):
         raise UserError(f"{where} names file '{file}': give a file name inside {raw_dir}, without folders")
     if file not in files:
         raise UserError(f"{where} names file '{file}', which is not in {raw_dir}")
+    # only a link can lead out: the name has no folder part (resolving every file took 0.3 s
+    # of a rebuild of 2,000 documents)
+    if not (raw_dir / file).is_symlink():
+        return
     target = (raw_dir / file).resolve()
-    if not target.is_relative_to(raw_dir.resolve()):
+    if not target.is_relative_to(real_dir):
         raise UserError(f"{where} names file '{file}', a link to {target} outside {raw_dir}; copy the file in instead")
 
 

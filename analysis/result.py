@@ -78,9 +78,10 @@ class DocResult:
     def themes_all(self) -> pd.DataFrame:
         return frame(self.theme_rows, "section_themes")
 
-    @property
+    @functools.cached_property
     def section_term_rows(self) -> list:
-        """``section_terms`` rows: the leaf sections below the preamble, the ones clustered."""
+        """``section_terms`` rows: the leaf sections below the preamble, the ones clustered
+        (kept once made: the build asks for them twice, for the table and for the counts)."""
         Row, leaves = row_type("section_terms"), leaf_ids(self.section_rows)
         return [
             Row(r.section_id, self.doc_id, self.terms[r.section_id])
