@@ -305,11 +305,13 @@ def test_section_matrix_equals_sklearns_vectorizer(seed_clustering):
     assert X.shape == Y.shape and abs(X - Y).max() < 1e-12
 
 
-@pytest.mark.parametrize("dense_max_bytes", [2**30, 0], ids=["dense", "sparse"])
-def test_nearest_documents_keep_a_stable_sorts_order(monkeypatch, dense_max_bytes):
+@pytest.mark.parametrize(
+    ("dense_max_bytes", "full_max_bytes"), [(2**30, 2**30), (2**30, 0), (0, 0)], ids=["full", "dense", "sparse"]
+)
+def test_nearest_documents_keep_a_stable_sorts_order(monkeypatch, dense_max_bytes, full_max_bytes):
     """Above SIMILARITY_ALL_PAIRS_MAX, each document keeps itself and its SIMILAR_TOP most
     similar, ties to the lower index, exactly as a stable argsort of the full matrix would
-    (with the dense and the sparse product)."""
+    (with the whole matrix in one product, with dense blocks and with sparse ones)."""
     from sklearn.metrics.pairwise import cosine_similarity
 
     from analysis.corpus import similarity as T
@@ -322,6 +324,7 @@ def test_nearest_documents_keep_a_stable_sorts_order(monkeypatch, dense_max_byte
     monkeypatch.setattr(T, "SIMILAR_TOP", 4)
     monkeypatch.setattr(T, "_SIMILARITY_BLOCK", 7)
     monkeypatch.setattr(T, "_DENSE_MAX_BYTES", dense_max_bytes)
+    monkeypatch.setattr(T, "_FULL_MAX_BYTES", full_max_bytes)
     got = T.doc_similarity(ids, docs)
     X, _ = section_matrix(docs, min_df=1, max_df=1.0)
     S = cosine_similarity(X)

@@ -32,6 +32,9 @@ _SIMILARITY_BLOCK = 512
 #: faster than a sparse one (0.7 s against 12 s for 4,000 synthetic documents); it is used
 #: while the dense documents x terms matrix fits in this many bytes.
 _DENSE_MAX_BYTES = 256 * 2**20
+#: The documents x documents similarities are computed in one product while they fit in this
+#: many bytes (2,896 documents), in blocks of _SIMILARITY_BLOCK rows above.
+_FULL_MAX_BYTES = 64 * 2**20
 
 
 def similarity_counts(doc_ids: list[str], counts: sp.csr_matrix) -> pd.DataFrame:
@@ -39,8 +42,14 @@ def similarity_counts(doc_ids: list[str], counts: sp.csr_matrix) -> pd.DataFrame
     X, _ = tfidf(counts, min_df=1, max_df=1.0)
     n = len(doc_ids)
     Y = X.toarray() if X.shape[0] * X.shape[1] * 8 <= _DENSE_MAX_BYTES else None
+    # while the whole documents x documents matrix fits, it is one product of Y with its own
+    # transpose, which BLAS computes as one triangle (0.31 s against 0.53 s in blocks at
+    # 2,000 documents)
+    full = Y @ Y.T if Y is not None and n * n * 8 <= _FULL_MAX_BYTES else None
 
     def rows(lo: int, hi: int) -> np.ndarray:
+        if full is not None:
+            return full[lo:hi]
         # X @ block.T, turned round: block @ X.T would make scipy copy the whole of X into
         # row order for every block (at 10,000 documents, 600 MB each time, the build's
         # peak); the sums run over the same terms in the same order, so the values are equal
