@@ -266,3 +266,40 @@ def test_listed_subjects_of_different_lengths():
     assert t.indicator.tolist() == ["汽车用锂电池产量分别增长", "太阳能电池产量分别增长", "工业机器人产量分别增长"]
     t = targets("规上高技术制造业、装备制造业增加值分别增长23.7%、16.5%。")
     assert t.indicator.tolist() == ["规上高技术制造业增加值分别增长", "装备制造业增加值分别增长"]
+
+
+def _plan_2024(body: str) -> pd.DataFrame:
+    """Targets of a 2024 plan (year from the manifest) whose one item's body is ``body``."""
+    text = f"一、民政事务\n(一)推进民政工作。{body}\n"
+    return process(text.encode("utf-8"), "t", "t.txt", "work_plan", 2024).targets
+
+
+@pytest.mark.parametrize(
+    "body,kind,ref_year",
+    [
+        ("2023年,全市共保障城乡低保对象8.6万人。", "actual", 2023),  # dated before the plan: a result
+        ("2024年新增养老床位2000张。", "target", 2024),
+        ("到2025年,养老床位达到2000张。", "target", 2025),
+        ("巩固2023年成果,确保新增养老床位2000张。", "target", 2023),  # a target cue decides
+        ("养老床位比2023年增加2000张。", "target", 2024),  # the base of a comparison
+        ("医院病床数比上一年增长5%。", "target", 2024),  # 比上一年 is a base too
+    ],
+)
+def test_a_figure_dated_before_the_plans_year_is_a_result(body, kind, ref_year):
+    """In a plan for 2024, a sentence dated 2023 reports what was done; a year that is only the
+    base of a comparison (比2023年, 比上一年) dates nothing."""
+    t = _plan_2024(body)
+    assert (t.kind.iloc[0], int(t.ref_year.iloc[0])) == (kind, ref_year)
+
+
+@pytest.mark.parametrize(
+    "body,indicator",
+    [
+        ("一是落实先行救助;二是全年实施临时救助2万人次以上。", "实施临时救助"),
+        ("②新建社区养老服务站80个。", "社区养老服务站"),
+        ("——建成社区老年食堂12个。", "社区老年食堂"),
+    ],
+)
+def test_a_list_marker_is_not_part_of_the_indicator(body, indicator):
+    """Inline list markers (一是, ②, ——) at the head of the phrase before a figure are dropped."""
+    assert _plan_2024(body).indicator.iloc[-1] == indicator

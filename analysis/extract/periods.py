@@ -61,9 +61,9 @@ def reference(
         return None, span
     if years:
         return years[-1], ""
-    if _cue("this_year").search(before):
+    if _cue("this_year").search(bare):
         return doc_year, ""
-    if _cue("last_year").search(before):
+    if _cue("last_year").search(bare):  # 比上一年增长 names the base, not the year
         return (doc_year - 1 if doc_year else None), ""
     part_span = five_year_span(part_title, doc_year)
     part_years = [int(y) for y in _YEAR.findall(part_title)]

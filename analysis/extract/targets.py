@@ -285,6 +285,19 @@ _TIME_HEAD = re.compile(r"^(?:到|至|在|截至)?(?:19|20)\d{2}年(?:底|末|�
 
 
 @functools.lru_cache(maxsize=None)
+def _list_head() -> re.Pattern[str]:
+    """A list marker at the head of a phrase (三是全年实施临时救助, ②新建): the outline's
+    list and minor numbering styles, which also run inline, inside a paragraph."""
+    rxs = [
+        rx.pattern
+        for _, variant, role, rx in resources.numbering_styles()
+        if variant == "ok" and role in ("list", "minor")
+    ]
+    # each style names its numeral group "num"; in one alternation the name may stand once
+    return re.compile("^(?:" + "|".join(f"(?:{rx.replace('(?P<num>', '(?:')})" for rx in rxs) + ")")
+
+
+@functools.lru_cache(maxsize=None)
 def _head_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     alt = "|".join(map(re.escape, _cues("scope") + _cues("commitment")))
     return (
@@ -302,7 +315,7 @@ def _strip_head(s: str, keep_verb: bool) -> str:
     if commit and _cjk_len(s[commit[-1].end() :]) >= 2:
         s = s[commit[-1].end() :]  # 围绕……力争2019年全市低收入人口人均年收入 -> after 力争
     while True:
-        t = _TIME_HEAD.sub("", s)
+        t = _list_head().sub("", _TIME_HEAD.sub("", s))
         s = t if _cjk_len(t) >= 2 else s
         m = head.match(s)
         if not m or len(s) <= m.end() + 1:
@@ -598,6 +611,10 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
             elif cue_a:
                 kind = "actual"
             ref_year, ref_period = reference(kind, genre, year, part.title if part.level == 1 else "", sent_left)
+            # 2023年,全市共保障低保对象8.6万人 in a plan for 2024: a figure dated before the
+            # plan's year is a result, unless a target cue says otherwise
+            if kind == "target" and not cue_t and year and ref_year is not None and ref_year < year:
+                kind = "actual"
             # a rejoined line break leaves a space between two characters of one phrase
             indicator = _USUAL_BASE.sub("", _CJK_GAP.sub("", _indicator(left, right, head.unit, head.unit_class)))
             # 国内生产总值达到134.9万亿元、增长5%: a bare verb takes the subject of the figure
