@@ -89,3 +89,23 @@ def test_no_chrome_left_in_section_text(doc_id, seed_results):
     text = "\n".join(seed_results[doc_id].sections.text)
     for chrome in ("扫一扫在手机上查看当前页面", "ICP备", "登录注册", "政策解读", "索引号", "索 引 号"):
         assert chrome not in text
+
+
+def test_a_footer_run_into_the_last_sentence_of_a_one_line_page_goes_alone():
+    """A page scraped onto one line ends ``…最后一句。附件:…主办单位:… ICP备…号``: the footer
+    after the last sentence end is removed inline; the part before it, and its figures, stay."""
+    from analysis.pipeline import process
+
+    text = (
+        "一、兜牢民生底线(一)健全社会救助体系。城市低保标准提高至每人每月870元。(二)加强临时救助。"
+        "全年实施临时救助2万人次以上。二、提升专项社会事务服务水平婚姻登记全面推开,结婚登记颁证率达100%。"
+        "推进殡葬改革,火化率稳定在99%以上。"
+        "附件:1.重点任务分解表扫一扫在手机打开当前页主办单位:某市民政局 皖ICP备05000000号"
+    )
+    res = process(text.encode("utf-8"), "t", "t.txt", "work_plan", 2024)
+    assert res.sections.level.tolist().count(1) == 2
+    assert res.targets.raw.tolist() == ["870元", "2万人次", "100%", "99%"]
+    footer = res.quality_issues[res.quality_issues.kind == "footer"]
+    assert "".join(footer.excerpt) == "附件:1.重点任务分解表扫一扫在手机打开当前页主办单位:某市民政局 皖ICP备05000000号"
+    assert res.sections.text.iloc[-1].endswith("火化率稳定在99%以上。")
+    assert coverage_problems(len(res.decoded.text), res.sections, res.quality_issues) == []

@@ -44,6 +44,9 @@ class Span:
     kind: str
     excerpt: str
     action: str  # removed | parsed | flagged | repaired
+    #: inside a line that is otherwise kept (injected spam, the furniture after the last
+    #: sentence of a run-in line): the outline cuts it out of the line's text
+    inline: bool = False
 
 
 @dataclass
@@ -223,6 +226,33 @@ def _duplicate_body(lines: list[Line], content: list[int]) -> list[int]:
     return []
 
 
+#: Sentence ends after which a run-in line's furniture may begin.
+_SENTENCE_END = re.compile(r"[。!?;]")
+
+
+def _rest_start(s: str) -> int | None:
+    """Where the text after the last sentence end of a stripped line begins (its length when
+    the line ends on one), or None for a line without a sentence end."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(s)]
+    if not ends:
+        return None
+    rest = s[ends[-1] :]
+    return ends[-1] + len(rest) - len(rest.lstrip())
+
+
+def _first_match(rules: list[tuple], probe: str) -> str | None:
+    """The kind of the first rule (kind first, regex last) that matches all of ``probe``."""
+    return next((r[0] for r in rules if r[-1].fullmatch(probe)), None)
+
+
+def _rest_span(line: Line, cut: int, kind: str) -> Span:
+    """The furniture after the last sentence of a line (``cut`` counts from the stripped
+    line's start), removed inline: the line itself stays."""
+    start = line.start + len(line.text) - len(line.text.lstrip()) + cut
+    end = line.start + len(line.text.rstrip())
+    return Span(start, end, kind, line.text[start - line.start : end - line.start], "removed", inline=True)
+
+
 def _same(lines: list[Line], i: int, j: int) -> bool:
     return lines[i].stripped == lines[j].stripped
 
@@ -257,21 +287,50 @@ def scan(text: str) -> Cleaned:
         if i in removed:
             continue
         s = lines[i].stripped
-        tail = next((kind for kind, rx in tail_rules if rx.fullmatch(s)), None) if i >= tail_from else None
-        if tail:
-            for j in content[n:]:
+        # a line holding sentences may end in furniture run into it (a page scraped onto one
+        # line: …。附件:… 主办单位:… ICP备…号). A short line is tried whole first; then, as a
+        # long one is, only what follows its last sentence end, and only that goes (a footer
+        # rule once removed the whole last part of a one-line plan with its figures)
+        cut = _rest_start(s)
+        probes = [(None, s)] if cut is None or len(s) <= EDGE_MAX_CHARS else []
+        if cut is not None and cut < len(s):
+            probes.append((cut, s[cut:]))
+        hit = None
+        for c, probe in probes:
+            kind = _first_match(tail_rules, probe) if i >= tail_from else None
+            if kind:
+                hit = (c, kind, True)
+                break
+            kind = _first_match(edge_rules if c is None and is_edge(i) else anywhere_rules, probe)
+            if kind:
+                hit = (c, kind, False)
+                break
+        if hit is None:
+            continue
+        c, kind, is_tail = hit
+        if c is not None:
+            spans.append(_rest_span(lines[i], c, kind))
+        else:
+            spans.append(_line_span(lines, i, kind, "parsed" if kind == "metadata" else "removed"))
+            removed.add(i)
+            if kind == "metadata" and iso_date(s):
+                header.setdefault("issued_date", iso_date(s))
+        if is_tail:
+            for j in content[n + 1 :]:
                 if j not in removed:
-                    spans.append(_line_span(lines, j, tail, "removed"))
+                    spans.append(_line_span(lines, j, kind, "removed"))
                     removed.add(j)
             break
-        for kind, _scope, rx in edge_rules if is_edge(i) else anywhere_rules:
-            if rx.fullmatch(s):
-                spans.append(_line_span(lines, i, kind, "parsed" if kind == "metadata" else "removed"))
-                removed.add(i)
-                if kind == "metadata":
-                    if iso_date(s):
-                        header.setdefault("issued_date", iso_date(s))
-                break
+
+    # what follows the last sentence of the last line kept stands at the document's edge: the
+    # edge rules apply to it too (附件: left at the end of a one-line page)
+    last = next((i for i in reversed(content) if i not in removed), None)
+    cut = _rest_start(lines[last].stripped) if last is not None else None
+    if cut is not None and cut < len(lines[last].stripped):
+        rest = _rest_span(lines[last], cut, "")
+        kind = _first_match(edge_rules, rest.excerpt)
+        if kind and not any(sp.inline and sp.start == rest.start for sp in spans):
+            spans.append(_rest_span(lines[last], cut, kind))
 
     copy = _duplicate_body(lines, [i for i in content if i not in removed])
     for i in copy:
@@ -288,7 +347,7 @@ def scan(text: str) -> Cleaned:
     for kind, action, rx in [("spam", "removed", rx) for rx in spam] + [(k, "flagged", rx) for k, rx in flags]:
         for m in rx.finditer(text):
             if kept[m.start()] and "\n" not in m.group(0):
-                spans.append(Span(m.start(), m.end(), kind, m.group(0), action))
+                spans.append(Span(m.start(), m.end(), kind, m.group(0), action, inline=True))
 
     spans.sort(key=lambda s: (s.start, s.end))
     return Cleaned(text=text, lines=lines, removed_lines=removed, spans=spans, header=header, masked=_mask(text, spans))

@@ -166,7 +166,7 @@ def _visible(text: str, start: int, end: int, cuts: list[Span]) -> str:
 def _paragraphs(cl: Cleaned, issues: list[Span], joins: list[int]) -> list[_Para]:
     """The paragraphs of the text; ``joins`` receives the offsets of the line breaks that
     fall inside a paragraph."""
-    inline = [s for s in cl.spans if s.action == "removed" and s.kind == "spam"]
+    inline = [s for s in cl.spans if s.action == "removed" and s.inline]
     width = _wrap_width(cl)
     idx = [i for i, ln in enumerate(cl.lines) if ln.stripped and i not in cl.removed_lines]
     paras: list[_Para] = []
