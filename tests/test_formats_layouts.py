@@ -46,8 +46,9 @@ def as_docx(text: str) -> bytes:
     return buf.getvalue()
 
 
-def as_pdf(text: str, width: int = 38, per_page: int = 45) -> bytes:
-    """A text PDF (matplotlib, TrueType text) with each paragraph wrapped at ``width``."""
+def as_pdf(text: str, width: int = 38, per_page: int = 45, page_numbers: bool = False) -> bytes:
+    """A text PDF (matplotlib, TrueType text) with each paragraph wrapped at ``width``, and with
+    ``page_numbers`` an official document's page number (— 3 —) under each page."""
     import matplotlib
 
     from analysis.publish import plots  # noqa: F401  (registers the CJK font)
@@ -70,6 +71,8 @@ def as_pdf(text: str, width: int = 38, per_page: int = 45) -> bytes:
             fig = Figure(figsize=(8.27, 11.69))
             for i, line in enumerate(lines[p : p + per_page]):
                 fig.text(0.06, 0.96 - i * 0.02, line, fontsize=9)
+            if page_numbers:
+                fig.text(0.45, 0.03, f"— {p // per_page + 1} —", fontsize=9)
             pdf.savefig(fig)
     return buf.getvalue()
 
@@ -120,6 +123,21 @@ def test_a_hard_wrapped_pdf_gives_the_gold_outline(doc):
     text = process(TEXT[doc].encode(), doc)
     found, want = set(quantities(res)), set(quantities(text))
     assert len(found & want) >= 0.9 * len(want)
+
+
+@pytest.mark.parametrize("doc", ["jingdezhen-2021", "tianjin-2012"])
+def test_page_numbers_of_a_pdf_are_removed_and_do_not_cut_paragraphs(doc):
+    """Short pages, so that page breaks fall inside paragraphs, item titles and figures: with
+    a page number (— 3 —) under each page, the outline and the quantities are those of the
+    same PDF without them, and no page number is left in a section."""
+    plain = process(as_pdf(TEXT[doc], per_page=7), doc, f"{doc}.pdf")
+    numbered = process(as_pdf(TEXT[doc], per_page=7, page_numbers=True), doc, f"{doc}.pdf")
+    assert outline_of(numbered) == outline_of(plain)
+    assert quantities(numbered) == quantities(plain)
+    pages = numbered.quality_issues[numbered.quality_issues.kind == "page_number"]
+    assert len(pages) >= 10 and pages.excerpt.str.fullmatch(r"— \d+ —").all()
+    assert not numbered.sections.text.str.contains(r"— \d+ —").any()
+    assert coverage_problems(len(numbered.decoded.text), numbered.sections, numbered.quality_issues) == []
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,9 @@ __all__ = ["Line", "Span", "Cleaned", "split_lines", "scan", "is_body_line", "is
 
 #: Lines longer than this are never treated as edge chrome (navigation, footers).
 EDGE_MAX_CHARS = 60
+#: The kind of boilerplate rule (boilerplate.tsv) whose lines number the pages of a PDF or a
+#: printed page: removed, and transparent to the paragraph they fall in.
+PAGE_NUMBER = "page_number"
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ class Cleaned:
     spans: list[Span]
     header: dict[str, str] = field(default_factory=dict)
     masked: str = ""
+    #: removed lines that only number a page (— 3 —): a paragraph runs on across them
+    page_lines: set[int] = field(default_factory=set)
 
 
 #: A line at least this long that holds several numbered headings after sentence marks is
@@ -270,6 +275,7 @@ def scan(text: str) -> Cleaned:
 
     spans: list[Span] = []
     removed: set[int] = set()
+    page_lines: set[int] = set()
     header_idx = [i for i in content if i < first_body]
     header, meta_lines = _parse_metadata(lines, header_idx)
     for i in sorted(meta_lines):
@@ -313,6 +319,8 @@ def scan(text: str) -> Cleaned:
         else:
             spans.append(_line_span(lines, i, kind, "parsed" if kind == "metadata" else "removed"))
             removed.add(i)
+            if kind == PAGE_NUMBER:
+                page_lines.add(i)
             if kind == "metadata" and iso_date(s):
                 header.setdefault("issued_date", iso_date(s))
         if is_tail:
@@ -350,7 +358,15 @@ def scan(text: str) -> Cleaned:
                 spans.append(Span(m.start(), m.end(), kind, m.group(0), action, inline=True))
 
     spans.sort(key=lambda s: (s.start, s.end))
-    return Cleaned(text=text, lines=lines, removed_lines=removed, spans=spans, header=header, masked=_mask(text, spans))
+    return Cleaned(
+        text=text,
+        lines=lines,
+        removed_lines=removed,
+        spans=spans,
+        header=header,
+        masked=_mask(text, spans),
+        page_lines=page_lines,
+    )
 
 
 _NOT_NEWLINE = re.compile(r"[^\n]")

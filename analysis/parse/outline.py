@@ -186,13 +186,15 @@ def _paragraphs(cl: Cleaned, issues: list[Span], joins: list[int]) -> list[_Para
         # a paragraph cut by line breaks (at a hyperlink in a web capture, at the page edge
         # in a PDF) goes on until a line ends its sentence
         start_k = k
-        while k + 1 < len(idx) and idx[k + 1] == group[-1] + 1:
+        # a page number between two lines (— 3 — in a PDF) does not part them
+        while k + 1 < len(idx) and all(x in cl.page_lines for x in range(group[-1] + 1, idx[k + 1])):
             j = idx[k + 1]
             nxt = _visible(cl.text, cl.lines[j].start, cl.lines[j].end, inline).strip()
             if not _continues(text, nxt, len(cl.lines[group[-1]].stripped), width):
                 break
+            # the line breaks around a page number between them are inside the paragraph too
+            joins.extend(cl.lines[x].start - 1 for x in range(group[-1] + 1, j + 1))
             text, group = text + nxt, [*group, j]
-            joins.append(cl.lines[j].start - 1)
             k += 1
         if k > start_k:
             issues.append(Span(ln.start, cl.lines[group[-1]].end, "broken_line", text[:30], "repaired"))
