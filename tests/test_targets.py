@@ -167,6 +167,7 @@ def test_verb_and_commitment(sentence, verb, commitment):
         ("progress_report", "入选“双高计划”,3所高职高专升格本科。", "actual"),  # a programme's name
         ("progress_report", "制定改造计划,确定改造30个社区。", "target"),  # a plan sets the figure
         ("progress_report", "197家二级以上医院开设体重管理门诊。", "actual"),  # 二级 is a grade, no slogan
+        ("progress_report", "养老床位建设完成年度目标的63%。", "actual"),  # progress against the goal
     ],
 )
 def test_kind_from_genre_and_sentence(genre, sentence, kind):
@@ -303,3 +304,14 @@ def test_a_figure_dated_before_the_plans_year_is_a_result(body, kind, ref_year):
 def test_a_list_marker_is_not_part_of_the_indicator(body, indicator):
     """Inline list markers (一是, ②, ——) at the head of the phrase before a figure are dropped."""
     assert _plan_2024(body).indicator.iloc[-1] == indicator
+
+
+@pytest.mark.parametrize(
+    "body,indicator",
+    [
+        ("社区综合服务设施覆盖率保持100%。", "社区综合服务设施覆盖率"),  # 保持 links, like 达到
+        ("年底前将城乡低保标准提高到每人每月900元以上。", "城乡低保标准(每人每月)"),  # when, and 将
+    ],
+)
+def test_linking_verbs_and_time_words_are_not_the_indicator(body, indicator):
+    assert _plan_2024(body).indicator.tolist() == [indicator]
