@@ -315,3 +315,33 @@ def test_a_list_marker_is_not_part_of_the_indicator(body, indicator):
 )
 def test_linking_verbs_and_time_words_are_not_the_indicator(body, indicator):
     assert _plan_2024(body).indicator.tolist() == [indicator]
+
+
+def test_a_table_row_names_its_figure_from_its_own_cells():
+    """Word and page tables come out one row a line, cells parted by tabs: the indicator is
+    the figure's own cell or the cell before, never the 序号 before it or the 责任单位 after."""
+    text = (
+        "一、养老服务\n(一)推进养老服务设施建设。\n序号\t任务\t目标\t责任单位\n"
+        "1\t新增养老床位\t300张\t养老服务科\n2\t护理型床位占比\t达到60%\t养老服务科\n"
+    )
+    t = process(text.encode("utf-8"), "t", "t.txt", "work_plan", 2024).targets
+    assert t[["raw", "indicator"]].values.tolist() == [["300张", "养老床位"], ["60%", "护理型床位占比"]]
+
+
+@pytest.mark.parametrize(
+    "title,genre",
+    [
+        ("某县民政局2025年重点任务分解表", "work_plan"),
+        ("某市养老服务体系建设实施方案", "work_plan"),
+        ("某市民政事业发展规划", "work_plan"),
+        ("某市民政局2025年上半年工作总结和下半年工作打算", "progress_report"),
+    ],
+)
+def test_plan_and_report_titles_are_found_and_name_the_genre(title, genre):
+    """The title of a text outside the manifest is its first short line ending in a title
+    word (title_words.tsv); the longest word names the genre."""
+    from analysis.extract.targets import infer_genre
+
+    res = process(f"{title}\n一、养老服务\n(一)新增养老床位300张。\n".encode(), "t", "t.txt")
+    assert res.sections.title.iloc[0] == title
+    assert infer_genre(title, []) == genre

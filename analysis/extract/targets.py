@@ -532,6 +532,19 @@ def document_year(sections) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def _in_cell(left: str, right: str) -> tuple[str, str]:
+    """The context of a figure in a table row (cells parted by tabs, as the tables of Word
+    files and pages come out). What it counts is in its own cell, or in the cell before when
+    its own holds no more than a verb (新增养老床位 | 300张; 护理型床位占比 | 达到60%); the
+    cells after it (责任单位) and before that (序号) are not part of it."""
+    if "\t" in right:
+        right = right[: right.index("\t")]
+    if "\t" in left:
+        *before, own = left.split("\t")
+        left = own if _cjk_len(_VERBS_ONLY.sub("", own)) >= 2 else before[-1] + own
+    return left, right
+
+
 def _leading_noun(indicator: str) -> str:
     """The subject at the head of an indicator, before its first verb (国内生产总值达到 ->
     国内生产总值)."""
@@ -595,7 +608,7 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
                 starts[nxt] if nxt < len(starts) else len(seg),
                 tail.end + CONTEXT_MAX,
             )
-            left, right = seg[c0 : head.start], seg[tail.end : c1]
+            left, right = _in_cell(seg[c0 : head.start], seg[tail.end : c1])
             sent_left = seg[s0 : head.start]
             after = seg[tail.end : tail.end + 3]
             comp = "="
