@@ -166,3 +166,11 @@ def test_codebook_changes_list_the_gold_items_that_changed_label(gold_prediction
         "changed label (listed above); run `make codebook-snapshot` to accept"
     )
     assert len(merged) == 122
+
+
+def test_grassroots_governance_and_village_committees_are_community_governance():
+    """基层治理 and 两委 (the village and community committees) name grassroots governance: a part
+    about lightening the 两委's load, with no other keyword, was unclassified."""
+    scores = score_text("着力提升基层治理水平", "持续推进村(社区)“两委”减负,规范村级组织工作事项。")
+    assert max(scores, key=scores.get) == "community_governance"
+    assert scores["community_governance"] >= MIN_SCORE  # primary, not unclassified

@@ -335,10 +335,11 @@ def _strip_head(s: str, keep_verb: bool) -> str:
 
 @functools.lru_cache(maxsize=None)
 def _tail_words() -> tuple[str, ...]:
-    """Words a phrase does not end on: cue words, particles and prepositions, in the order
-    they are tried."""
+    """Words a phrase does not end on: cue words, particles and prepositions, longest first
+    (不超过 before 超过, which left 规范…工作事项不)."""
     particles = ("分别", "的", "、", "按照", "按", "从", "由")
-    return _cues("neutral") + _cues("ge") + _cues("le") + _cues("approx") + particles
+    words = _cues("neutral") + _cues("ge") + _cues("le") + _cues("approx") + particles
+    return tuple(sorted(words, key=len, reverse=True))
 
 
 def _strip_tail(s: str) -> str:
