@@ -336,6 +336,7 @@ def test_a_table_row_names_its_figure_from_its_own_cells():
         ("某市养老服务体系建设实施方案", "work_plan"),
         ("某市民政事业发展规划", "work_plan"),
         ("某市民政局2025年上半年工作总结和下半年工作打算", "progress_report"),
+        ("2023年民政事业发展统计公报", "progress_report"),  # results, not targets
     ],
 )
 def test_plan_and_report_titles_are_found_and_name_the_genre(title, genre):
