@@ -313,3 +313,19 @@ def test_a_review_part_named_a_summary_or_achievements_reports_results():
     )
     t = process(text.encode(), "d").targets.set_index("raw")
     assert (t.kind["6%"], t.kind["5.5%"]) == ("actual", "target")
+
+
+def test_a_pages_table_names_its_figures_from_their_own_cells():
+    """A task table in a page comes out one row a line with its cells parted by tabs, as a
+    Word file's table does, so a figure's indicator is its task, not the 责任单位 after it."""
+    text = TEXT["jingdezhen-2021"]
+    page = as_html(text, "某某工作要点").replace(
+        b'<div class="article">',
+        '<div class="article"><p>一、重点任务</p><table><tr><td>序号</td><td>任务</td><td>目标</td>'
+        "<td>责任单位</td></tr><tr><td>1</td><td>新增养老床位</td><td>300张</td><td>养老服务科</td></tr>"
+        "<tr><td>2</td><td>护理型床位占比</td><td>达到60%</td><td>养老服务科</td></tr></table>".encode(),
+    )
+    res = process(page, "d", "d.html")
+    assert "1\t新增养老床位\t300张\t养老服务科" in res.decoded.text
+    t = res.targets.set_index("raw")
+    assert t.loc["300张", "indicator"] == "养老床位" and t.loc["60%", "indicator"] == "护理型床位占比"

@@ -104,6 +104,7 @@ def _html(data: bytes, name: str) -> Extracted:
         body = trafilatura.html2txt(data) or ""
     if not body.strip():
         raise UserError(f"{name}: a web page with no text in it")
+    body = _table_rows(body)
     found: dict[str, str] = {}
     # a page title carries the site's name after a separator: 2018年工作要点_武汉市民政局
     title = _SITE_SUFFIX.split((meta.title or "").strip())[0] if meta else ""
@@ -116,6 +117,20 @@ def _html(data: bytes, name: str) -> Extracted:
     if meta and meta.url:
         found["source_url"] = meta.url
     return Extracted(body, "html", found)
+
+
+#: A table row as trafilatura writes it: | 1 | 新增养老床位 | 300张 | 养老服务科 |
+_PIPE_ROW = re.compile(r"^\|(.*)\|\s*$")
+
+
+def _table_rows(body: str) -> str:
+    """A page's table rows with their cells parted by tabs, as a Word file's come out, so
+    that a figure's cell and the cell before it can be told apart."""
+    out = []
+    for line in body.split("\n"):
+        m = _PIPE_ROW.match(line)
+        out.append("\t".join(c.strip() for c in m.group(1).split("|")) if m else line)
+    return "\n".join(out)
 
 
 def _docx(data: bytes, name: str) -> Extracted:
