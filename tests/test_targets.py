@@ -312,6 +312,7 @@ def test_a_list_marker_is_not_part_of_the_indicator(body, indicator):
         ("社区综合服务设施覆盖率保持100%。", "社区综合服务设施覆盖率"),  # 保持 links, like 达到
         ("年底前将城乡低保标准提高到每人每月900元以上。", "城乡低保标准(每人每月)"),  # when, and 将
         ("规范村级组织工作事项不超过30项。", "规范村级组织工作事项"),  # 不超过, not 超过, comes off
+        ("社区养老服务设施配建达标率90%。", "社区养老服务设施配建达标率"),  # 达标 holds no 达
     ],
 )
 def test_linking_verbs_and_time_words_are_not_the_indicator(body, indicator):

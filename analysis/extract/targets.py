@@ -448,8 +448,20 @@ def _nearest_cue(left: str, anywhere: tuple[str, ...], at_end: tuple[str, ...]) 
     """:func:`_nearest` of the words that count anywhere before the number and of the
     one-character comparators (超, 约, 近) that count only right before it: 近年来 does not
     make the 100张 that follows approximate, nor does 超市 make a bound."""
+    left = _hide_compounds(left)
     end = left.rstrip()
     return _nearest(left, anywhere + tuple(w for w in at_end if end.endswith(w)))
+
+
+@functools.lru_cache(maxsize=None)
+def _compounds() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, _cues("compound"))) or "(?!)")
+
+
+def _hide_compounds(text: str) -> str:
+    """``text`` with the words that hold a cue word without being one (达标率, 为老服务)
+    blanked out, offsets kept, so that no cue is found inside them."""
+    return _compounds().sub(lambda m: "\ue000" * len(m.group(0)), text)
 
 
 def _prefix_comparator(left: str) -> str:
@@ -642,7 +654,7 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
             per = _PER_UNIT.match(seg, tail.end)
             if per and f"每{per.group(1)}" not in indicator:
                 indicator = f"{indicator}(每{per.group(1)})"  # 1200元/人次
-            verb = _last_cue(left, "verb")
+            verb = _last_cue(_hide_compounds(left), "verb")
             commitment = _first_cue(sent_left, "commitment")
             sentence = _SPACES.sub(" ", seg[s0:s1]).strip()
             # 黄埔、番禺、南沙的低保标准分别为2413元、2512元、2121元: each value its subject
