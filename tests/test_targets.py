@@ -313,6 +313,8 @@ def test_a_list_marker_is_not_part_of_the_indicator(body, indicator):
         ("年底前将城乡低保标准提高到每人每月900元以上。", "城乡低保标准(每人每月)"),  # when, and 将
         ("规范村级组织工作事项不超过30项。", "规范村级组织工作事项"),  # 不超过, not 超过, comes off
         ("社区养老服务设施配建达标率90%。", "社区养老服务设施配建达标率"),  # 达标 holds no 达
+        ("新建和改造提升社区养老服务用房3万平方米。", "社区养老服务用房"),  # joined verbs go
+        ("安排补助资金1030亿元。", "补助资金"),  # 补助 pairs with no verb: it stays
     ],
 )
 def test_linking_verbs_and_time_words_are_not_the_indicator(body, indicator):

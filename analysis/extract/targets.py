@@ -307,6 +307,15 @@ def _head_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
 
 
+#: What joins two verbs at a phrase's head (新建和改造): the second is stripped too.
+_JOINED_VERB = re.compile(r"[和及与、]")
+
+
+@functools.lru_cache(maxsize=None)
+def _pair_verb() -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, _cues("verb_pair"))) or "(?!)")
+
+
 def _strip_head(s: str, keep_verb: bool) -> str:
     """Drop scope words (全市, 其中 …) and commitments from the head, then one verb (新增 …)
     unless that would leave a bare scope word or a single character (培训率 stays)."""
@@ -322,9 +331,15 @@ def _strip_head(s: str, keep_verb: bool) -> str:
             break
         s = s[m.end() :]
     if not keep_verb:
+        # one verb, and the verbs joined to it (新建和改造, 改造提升; but 安排补助资金 keeps
+        # 补助资金: only the verbs that pair with another, verb_pair, follow without a joiner)
         m = verbs.match(s)
-        if m and len(s) - m.end() >= 2 and s[m.end() :] not in _cues("scope"):
+        while m and len(s) - m.end() >= 2 and s[m.end() :] not in _cues("scope"):
             s = s[m.end() :]
+            joined = _JOINED_VERB.match(s)
+            m = verbs.match(s, joined.end()) if joined else _pair_verb().match(s)
+            if joined and not m and len(s) > 3:
+                s = s[joined.end() :]  # 改建和维护…: the joiner goes with the verb before it
         cut = max((m.end() for m in splits.finditer(s)), default=0)
         rest = s[cut:]
         # 财政民生支出增长: what follows 支出 is only the change, so the subject stays whole
