@@ -172,6 +172,7 @@ def test_verb_and_commitment(sentence, verb, commitment):
         ("progress_report", "制定改造计划,确定改造30个社区。", "target"),  # a plan sets the figure
         ("progress_report", "197家二级以上医院开设体重管理门诊。", "actual"),  # 二级 is a grade, no slogan
         ("progress_report", "养老床位建设完成年度目标的63%。", "actual"),  # progress against the goal
+        ("progress_report", "水体比例优于国家考核目标14.6个百分点。", "actual"),  # 考核目标 is a yardstick
     ],
 )
 def test_kind_from_genre_and_sentence(genre, sentence, kind):

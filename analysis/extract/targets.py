@@ -646,9 +646,10 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
             if comp == "=":
                 comp = _prefix_comparator(left)
             kind = context
-            cue_a, cue_t = _last_cue(sent_left, "actual"), _last_cue(sent_left, "target")
+            hidden = _hide_compounds(sent_left)
+            cue_a, cue_t = _last_cue(hidden, "actual"), _last_cue(hidden, "target")
             # the cue that ends last decides (完成年度目标的63%: 年度目标的 ends after 目标)
-            if cue_t and (not cue_a or sent_left.rfind(cue_t) + len(cue_t) > sent_left.rfind(cue_a) + len(cue_a)):
+            if cue_t and (not cue_a or hidden.rfind(cue_t) + len(cue_t) > hidden.rfind(cue_a) + len(cue_a)):
                 kind = "target"
             elif cue_a:
                 kind = "actual"
