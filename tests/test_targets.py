@@ -116,6 +116,7 @@ def test_not_quantities(sentence):
         ("黑土地耕层厚度达到20.6厘米。", 20.6, "厘米", "="),
         ("土壤有机质含量达到27克/千克。", 27, "克/千克", "="),
         ("累计实施保护性耕作1.19亿亩次。", 119000000, "亩次", "="),  # 亩次, not 亩 and a stray 次
+        ("集装箱吞吐量达到4500万标箱。", 45000000, "标箱", "="),
     ],
 )
 def test_durations_ages_areas_and_concentrations_have_their_own_units(sentence, value, unit, comparator):
@@ -173,6 +174,7 @@ def test_verb_and_commitment(sentence, verb, commitment):
         ("progress_report", "197家二级以上医院开设体重管理门诊。", "actual"),  # 二级 is a grade, no slogan
         ("progress_report", "养老床位建设完成年度目标的63%。", "actual"),  # progress against the goal
         ("progress_report", "水体比例优于国家考核目标14.6个百分点。", "actual"),  # 考核目标 is a yardstick
+        ("progress_report", "新争取国家政策性资金4700多亿元。", "actual"),  # secured, not striven for
     ],
 )
 def test_kind_from_genre_and_sentence(genre, sentence, kind):
