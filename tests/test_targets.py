@@ -96,6 +96,7 @@ def test_ranges_keep_both_ends(sentence, value, value_from, unit):
         "全省养老床位达到每千名老年人30张床位的标准。",  # 千名 is the base of a rate, not a count
         "开展“铭记·2018清明祭英烈”活动。",  # a year inside a name
         "一是加强领导,二是完善制度。",  # list markers
+        "推出稳经济“30条”和“双20条”政策。",  # a figure inside quotation marks is a name
     ],
 )
 def test_not_quantities(sentence):
@@ -322,6 +323,10 @@ def test_a_list_marker_is_not_part_of_the_indicator(body, indicator):
         ("社区养老服务设施配建达标率90%。", "社区养老服务设施配建达标率"),  # 达标 holds no 达
         ("新建和改造提升社区养老服务用房3万平方米。", "社区养老服务用房"),  # joined verbs go
         ("安排补助资金1030亿元。", "补助资金"),  # 补助 pairs with no verb: it stays
+        ("养老服务床位增至52.4万张。", "养老服务床位"),  # 增至 links
+        ("优良天数比例上升至87.2%。", "优良天数比例"),  # 上升至, not 升至
+        ("居民人均服务性消费支出占比升至48%。", "居民人均服务性消费支出占比"),  # 占比 qualifies
+        ("战略性新兴产业占比由2020年提升至7.4%。", "战略性新兴产业占比"),  # the year it rose from
     ],
 )
 def test_linking_verbs_and_time_words_are_not_the_indicator(body, indicator):

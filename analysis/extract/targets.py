@@ -80,7 +80,11 @@ _SPACES = re.compile(r"\s+")
 #: The usual base of a change, dropped before the change word it qualifies: 国民生产总值比上年
 #: 增长 and 地区生产总值按增长 (…5%安排) are the growth of 国民生产总值 / 地区生产总值. An
 #: explicit base year stays (比2020年下降).
-_USUAL_BASE = re.compile(r"(?:比上年|比去年|较上年|同比|按)(?=(?:增长|下降|提高|降低|增加|减少)$)")
+_USUAL_BASE = re.compile(
+    r"(?:比上年|比去年|较上年|同比|按)(?=(?:增长|下降|提高|降低|增加|减少)$)"
+    # 占比由2020年提升至7.4%: the year it rose from is not what is counted
+    r"|(?:由|从)(?:19|20)\d{2}年(?:的)?$"
+)
 #: Words that say what is done to a figure rather than what it counts.
 _VERBS_ONLY = re.compile(
     r"新增|新建|建成|达到|增长|增加|增至|提高|提升|上升|下降|降低|减少|超过|突破|完成|实现|为|约|分别"
@@ -343,7 +347,14 @@ def _strip_head(s: str, keep_verb: bool) -> str:
         cut = max((m.end() for m in splits.finditer(s)), default=0)
         rest = s[cut:]
         # 财政民生支出增长: what follows 支出 is only the change, so the subject stays whole
-        if cut and _cjk_len(rest) >= 2 and rest not in _cues("scope") and not _VERBS_ONLY.fullmatch(rest):
+        # 居民人均服务性消费支出占比: a share of what was spent, not a thing spent
+        if (
+            cut
+            and _cjk_len(rest) >= 2
+            and rest not in _cues("scope")
+            and not _VERBS_ONLY.fullmatch(rest)
+            and not rest.startswith(_cues("qualifier"))
+        ):
             s = rest
     return s
 
@@ -560,6 +571,25 @@ def document_year(sections) -> int | None:
     return int(found.group(1)) if found else None
 
 
+#: Quotation marks around a name (“双20条”, “5+1”专项整治).
+_OPEN_Q, _CLOSE_Q = "“「『", "”」』"
+
+
+def _quoted(seg: str, start: int, end: int) -> bool:
+    """Whether ``seg[start:end]`` stands inside quotation marks within its line: a figure in a
+    name (推出稳经济“30条”, “双20条”政策) counts nothing."""
+    line_start = seg.rfind("\n", 0, start) + 1
+    line_end = seg.find("\n", end)
+    before = seg[line_start:start]
+    after = seg[end : line_end if line_end >= 0 else len(seg)]
+    opened = max(before.rfind(c) for c in _OPEN_Q)
+    if opened < 0 or opened < max(before.rfind(c) for c in _CLOSE_Q):
+        return False
+    closes = [i for i in (after.find(c) for c in _CLOSE_Q) if i >= 0]
+    opens = [i for i in (after.find(c) for c in _OPEN_Q) if i >= 0]
+    return bool(closes) and (not opens or min(closes) < min(opens))
+
+
 def _in_cell(left: str, right: str) -> tuple[str, str]:
     """The context of a figure in a table row (cells parted by tabs, as the tables of Word
     files and pages come out). What it counts is in its own cell, or in the cell before when
@@ -614,7 +644,7 @@ def extract_records(sections, masked: str, doc_id: str, genre: str | None = None
             seg = seg[:lead] + " " * len(sec.label_raw) + seg[lead + len(sec.label_raw) :]
         part = next((by_id[a] for a in ancestors(sec.section_id, parent) if by_id[a].level == 1), sec)
         context = (_part_kind(part.title) if part.level == 1 else None) or default
-        qs = find_quantities(seg)
+        qs = [q for q in find_quantities(seg) if not _quoted(seg, q.start, q.end)]
         groups: dict[int, list[Quantity]] = {}
         for q in qs:
             groups.setdefault(q.group, []).append(q)
