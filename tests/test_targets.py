@@ -118,6 +118,7 @@ def test_not_quantities(sentence):
         ("土壤有机质含量达到27克/千克。", 27, "克/千克", "="),
         ("累计实施保护性耕作1.19亿亩次。", 119000000, "亩次", "="),  # 亩次, not 亩 and a stray 次
         ("集装箱吞吐量达到4500万标箱。", 45000000, "标箱", "="),
+        ("为白内障患者实施免费手术2000例。", 2000, "例", "="),
     ],
 )
 def test_durations_ages_areas_and_concentrations_have_their_own_units(sentence, value, unit, comparator):
