@@ -266,7 +266,7 @@ def _cue_regex(role: str) -> re.Pattern[str]:
     cue that closes a quotation ends a programme's name (入选“双高计划”) and commits to
     nothing; unquoted, a plan is often what sets the figure (制定…计划,确定…30个社区)."""
     alt = "|".join(map(re.escape, _cues(role))) or "(?!)"
-    return re.compile(f"(?:{alt})(?![”」』])" if role == "target" else alt)
+    return re.compile(f"(?:{alt})(?![{_CLOSE_Q}])" if role == "target" else alt)
 
 
 def _last_cue(text: str, role: str) -> str:
@@ -315,11 +315,6 @@ def _head_regexes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 _JOINED_VERB = re.compile(r"[和及与、]")
 
 
-@functools.lru_cache(maxsize=None)
-def _pair_verb() -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, _cues("verb_pair"))) or "(?!)")
-
-
 def _strip_head(s: str, keep_verb: bool) -> str:
     """Drop scope words (全市, 其中 …) and commitments from the head, then one verb (新增 …)
     unless that would leave a bare scope word or a single character (培训率 stays)."""
@@ -341,7 +336,7 @@ def _strip_head(s: str, keep_verb: bool) -> str:
         while m and len(s) - m.end() >= 2 and s[m.end() :] not in _cues("scope"):
             s = s[m.end() :]
             joined = _JOINED_VERB.match(s)
-            m = verbs.match(s, joined.end()) if joined else _pair_verb().match(s)
+            m = verbs.match(s, joined.end()) if joined else _cue_regex("verb_pair").match(s)
             if joined and not m and len(s) > 3:
                 s = s[joined.end() :]  # 改建和维护…: the joiner goes with the verb before it
         cut = max((m.end() for m in splits.finditer(s)), default=0)
@@ -479,15 +474,10 @@ def _nearest_cue(left: str, anywhere: tuple[str, ...], at_end: tuple[str, ...]) 
     return _nearest(left, anywhere + tuple(w for w in at_end if end.endswith(w)))
 
 
-@functools.lru_cache(maxsize=None)
-def _compounds() -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, _cues("compound"))) or "(?!)")
-
-
 def _hide_compounds(text: str) -> str:
     """``text`` with the words that hold a cue word without being one (达标率, 为老服务)
     blanked out, offsets kept, so that no cue is found inside them."""
-    return _compounds().sub(lambda m: "\ue000" * len(m.group(0)), text)
+    return _cue_regex("compound").sub(lambda m: "\ue000" * len(m.group(0)), text)
 
 
 def _prefix_comparator(left: str) -> str:
